@@ -1,0 +1,1 @@
+"""Use cases of the status board: commands with their conflict policy, and audit queries."""

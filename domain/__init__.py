@@ -1,0 +1,1 @@
+"""Appointments and the service catalog: event-sourced aggregates and their rules."""

@@ -1,0 +1,2 @@
+from adapters.app import create_app
+app = create_app()
