@@ -76,15 +76,13 @@ class Appointment(Aggregate):
         line: ServiceLine
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.service_lines = _merge_line(aggregate.service_lines, self.line)
+            aggregate.service_lines = merge_line(aggregate.service_lines, self.line)
 
     class ServiceLineRemoved(Event):
         service_id: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.service_lines = [
-                line for line in aggregate.service_lines if line["service_id"] != self.service_id
-            ]
+            aggregate.service_lines = without_line(aggregate.service_lines, self.service_id)
 
     def __init__(
         self,
@@ -207,7 +205,7 @@ def _checked_line(line: ServiceLine) -> ServiceLine:
     return checked
 
 
-def _merge_line(lines: list[ServiceLine], new: ServiceLine) -> list[ServiceLine]:
+def merge_line(lines: list[ServiceLine], new: ServiceLine) -> list[ServiceLine]:
     """Adding a service that is already on the appointment raises its quantity."""
     merged = [line.copy() for line in lines]
     for line in merged:
@@ -215,3 +213,7 @@ def _merge_line(lines: list[ServiceLine], new: ServiceLine) -> list[ServiceLine]
             line["quantity"] += new["quantity"]
             return merged
     return [*merged, new.copy()]
+
+
+def without_line(lines: list[ServiceLine], service_id: str) -> list[ServiceLine]:
+    return [line for line in lines if line["service_id"] != service_id]

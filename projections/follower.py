@@ -1,0 +1,121 @@
+"""Reading the event log after a view's position and folding it in, batch by batch."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError
+
+from application.statusboard import StatusBoard
+from projections.base import Event, Projection
+from projections.schema import live_generation
+from projections.store import SqlStore
+from projections.view import ProjectionView
+
+logger = logging.getLogger("statusboard.projections")
+
+#: Errors that say "try again later", not "this event cannot be projected".
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    psycopg.OperationalError,
+    sqlite3.OperationalError,
+)
+
+
+class ProjectionFailedError(Exception):
+    """A projection met an event it cannot process; it stops there rather than skip it."""
+
+    def __init__(self, projection: str, position: int, topic: str, cause: BaseException) -> None:
+        super().__init__(
+            f"projection {projection} stopped at position {position} ({topic}): {cause!r}"
+        )
+        self.projection = projection
+        self.position = position
+        self.topic = topic
+        self.cause = cause
+
+
+@dataclass
+class Follower:
+    """Folds the log into one generation of a projection (the live one unless given)."""
+
+    app: StatusBoard
+    store: SqlStore
+    projection: Projection
+    generation: int | None = None
+    batch_size: int = 1000
+
+    def view(self) -> ProjectionView:
+        if self.generation is not None:
+            return ProjectionView(self.store, self.projection, self.generation)
+        with self.store.transaction(write=False) as cursor:
+            generation = live_generation(cursor, self.projection.name)
+        return ProjectionView(self.store, self.projection, generation, live_only=True)
+
+    def catch_up(
+        self, head: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Processes batches until the view reaches ``head`` (the log's end when None)."""
+        done = 0
+        while moved := self.step(head):
+            done += moved
+            if progress is not None:
+                progress(moved)
+        return done
+
+    def step(self, head: int | None = None) -> int:
+        """One batch; returns how many positions the view advanced (0 when caught up)."""
+        view = self.view()
+        tracked = view.max_tracking_id(self.app.name)
+        position = tracked or 0
+        head = self.app.recorder.max_notification_id() or 0 if head is None else head
+        if position >= head:
+            return 0
+        notifications = self.app.recorder.select_notifications(
+            start=position + 1, limit=self.batch_size, stop=head, topics=self.projection.topics
+        )
+        full = len(notifications) == self.batch_size
+        end = notifications[-1].id if full else head
+        events = self._decode(notifications)
+        try:
+            view.process(events, self.app.name, tracked, end)
+        except IntegrityError:
+            return 0  # another follower moved the position first; read it again
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            self._find_failure(view, notifications, events, tracked)
+            raise
+        return end - position
+
+    def _decode(self, notifications: Sequence[Notification]) -> list[Event]:
+        events = []
+        for notification in notifications:
+            try:
+                events.append(self.app.mapper.to_domain_event(notification))
+            except Exception as error:
+                raise ProjectionFailedError(
+                    self.projection.name, notification.id, notification.topic, error
+                ) from error
+        return events
+
+    def _find_failure(
+        self,
+        view: ProjectionView,
+        notifications: Sequence[Notification],
+        events: Sequence[Event],
+        tracked: int | None,
+    ) -> None:
+        """Applies the batch one event at a time, up to the one that fails, and names it."""
+        for notification, event in zip(notifications, events, strict=True):
+            try:
+                view.process([event], self.app.name, tracked, notification.id)
+            except Exception as error:
+                raise ProjectionFailedError(
+                    self.projection.name, notification.id, notification.topic, error
+                ) from error
+            tracked = notification.id

@@ -1,0 +1,139 @@
+"""Exactly one active follower per projection, however many runners are started.
+
+PostgreSQL: a session advisory lock, freed by the server when its holder's connection dies.
+SQLite: an flock on a file beside the database, freed by the kernel when its holder exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from typing import IO, Any, Protocol
+
+import psycopg
+
+from application.persistence import MEMORY_URL, is_postgres, sqlite_path
+from projections.store import PostgresStore, SqlStore
+
+LOCK_CLASS = 23306  # the first key of our advisory locks; the second is the projection's hash
+_KEY = "?, hashtext(?) & 2147483647"
+
+
+class Leadership(Protocol):
+    def acquire(self) -> bool: ...
+
+    def held(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class PostgresLeadership:
+    def __init__(self, store: PostgresStore, name: str) -> None:
+        self.store = store
+        self.name = name
+        self.connection: psycopg.Connection[Any] | None = None
+
+    def acquire(self) -> bool:
+        if self.connection is None or self.connection.closed:
+            self.connection = self.store.connect()
+        row = self.connection.execute(
+            "SELECT pg_try_advisory_lock(%s, hashtext(%s) & 2147483647)", (LOCK_CLASS, self.name)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def held(self) -> bool:
+        """A lock lives as long as its session; a dead session means someone else may lead."""
+        if self.connection is None:
+            return False
+        try:
+            self.connection.execute("SELECT 1")
+        except psycopg.Error:
+            self.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(psycopg.Error):
+                self.connection.close()
+            self.connection = None
+
+
+class FileLeadership:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.file: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        handle = open(self.path, "a+b")  # noqa: SIM115 - held open for as long as we lead
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self.file = handle
+        return True
+
+    def held(self) -> bool:
+        return self.file is not None
+
+    def release(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class LocalLeadership:
+    """For an in-memory store, which only this process can see."""
+
+    _locks: dict[str, threading.Lock] = {}
+
+    def __init__(self, name: str) -> None:
+        self.lock = self._locks.setdefault(name, threading.Lock())
+        self.holding = False
+
+    def acquire(self) -> bool:
+        self.holding = self.holding or self.lock.acquire(blocking=False)
+        return self.holding
+
+    def held(self) -> bool:
+        return self.holding
+
+    def release(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.lock.release()
+
+
+def lock_path(database_url: str, name: str) -> str:
+    return f"{os.path.abspath(sqlite_path(database_url))}.{name}.lock"
+
+
+def leadership_for(store: SqlStore, database_url: str, name: str) -> Leadership:
+    if isinstance(store, PostgresStore):
+        return PostgresLeadership(store, name)
+    if database_url == MEMORY_URL:
+        return LocalLeadership(f"{id(store)}:{name}")
+    return FileLeadership(lock_path(database_url, name))
+
+
+def is_led(store: SqlStore, database_url: str, name: str) -> bool:
+    """Whether some follower, in any process, holds the projection's lock now."""
+    if is_postgres(database_url):
+        row = store.fetchone(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid = ? AND objid = (hashtext(?) & 2147483647)::bigint::oid"
+            " AND objsubid = 2",
+            (LOCK_CLASS, name),
+        )
+        return bool(row[0])
+    if database_url == MEMORY_URL:
+        return any(k.endswith(f":{name}") and v.locked() for k, v in LocalLeadership._locks.items())
+    probe = FileLeadership(lock_path(database_url, name))
+    if probe.acquire():
+        probe.release()
+        return False
+    return True

@@ -1,0 +1,311 @@
+"""What the board, the dashboard and the services list read: the live generation's rows."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from application.statusboard import StatusBoard
+from domain import status as st
+from projections.base import parse_stamp
+from projections.board import BOARD
+from projections.catalog import NAMES
+from projections.services import SERVICES
+from projections.stats import STATS
+from projections.status import ProjectionStatus, projection_status
+from projections.store import Cursor, SqlStore
+
+APPLICATION = StatusBoard.name
+
+
+@dataclass(frozen=True)
+class Card:
+    id: UUID
+    version: int
+    status: str
+    location_id: str
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    customer_name: str
+    staff_id: str | None
+    staff_name: str | None
+    services: list[str]
+    total_cents: int
+    status_since: datetime
+
+
+@dataclass(frozen=True)
+class Board:
+    location: str
+    day: date
+    position: int
+    cards: list[Card]
+
+
+@dataclass(frozen=True)
+class Stats:
+    location: str
+    day: date
+    position: int
+    total: int
+    by_status: dict[str, int]
+    booked_revenue_cents: int
+    completed_revenue_cents: int
+    completion_rate: float | None
+    no_show_rate: float | None
+    avg_minutes_in_status: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    id: UUID
+    code: str
+    name: str
+    category: str
+    price_cents: int
+    duration_minutes: int
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    position: int
+    items: list[ServiceItem]
+    next_cursor: str | None
+    total: int
+
+
+class InvalidCursorError(ValueError):
+    pass
+
+
+_CARD_COLUMNS = (
+    "id, version, status, location_id, day, starts_at, ends_at, customer_name,"
+    " staff_id, staff_name, services, total_cents, status_since"
+)
+
+
+class ReadSide:
+    def __init__(self, store: SqlStore, database_url: str, timezone: str = "UTC") -> None:
+        self.store = store
+        self.database_url = database_url
+        self.timezone = timezone
+
+    @classmethod
+    def open(
+        cls,
+        database_url: str,
+        *,
+        timezone: str = "UTC",
+        pool_size: int = 5,
+        lock_timeout_seconds: int = 5,
+    ) -> ReadSide:
+        store = SqlStore.open(
+            database_url, pool_size=pool_size, lock_timeout_seconds=lock_timeout_seconds
+        )
+        return cls(store, database_url, timezone)
+
+    def status(self, app: StatusBoard) -> list[ProjectionStatus]:
+        return projection_status(app, self.store, self.database_url, self.timezone)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def board(self, location: str, day: date, staff: str | None = None) -> Board:
+        by_staff, params = ("", ()) if staff is None else (" AND staff_id = ?", (staff,))
+        with self.store.transaction(write=False) as cursor:
+            generation, position = self._live(cursor, "board")
+            cursor.execute(
+                f"SELECT {_CARD_COLUMNS} FROM {BOARD.name(generation)}"
+                f" WHERE location_id = ? AND day = ?{by_staff}"
+                " ORDER BY starts_at, customer_name, id",
+                (location, day.isoformat(), *params),
+            )
+            rows = cursor.fetchall()
+        return Board(location, day, position, [_card(row) for row in rows])
+
+    def stats(self, location: str, day: date) -> Stats:
+        with self.store.transaction(write=False) as cursor:
+            generation, position = self._live(cursor, "stats")
+            cursor.execute(
+                f"SELECT {', '.join(STATS.columns)} FROM {STATS.name(generation)}"
+                " WHERE location_id = ? AND day = ?",
+                (location, day.isoformat()),
+            )
+            row = cursor.fetchone()
+        counters = dict(zip(STATS.columns, row, strict=True)) if row else {}
+        return _stats(location, day, position, counters)
+
+    def services(
+        self,
+        *,
+        search: str | None = None,
+        category: str | None = None,
+        active: bool | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> ServicePage:
+        where, params = _service_filters(search, category, active)
+        after = _decode_cursor(cursor)
+        with self.store.transaction(write=False) as db:
+            generation, position = self._live(db, "services")
+            table = SERVICES.name(generation)
+            db.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
+            total = int(db.fetchone()[0])
+            page_where, page_params = where, list(params)
+            if after is not None:
+                page_where += " AND (name_key > ? OR (name_key = ? AND code > ?))"
+                page_params += [after[0], after[0], after[1]]
+            db.execute(
+                f"SELECT id, code, name, category, price_cents, duration_minutes, active,"
+                f" version, name_key FROM {table} WHERE {page_where}"
+                " ORDER BY name_key, code LIMIT ?",
+                (*page_params, limit + 1),
+            )
+            rows = db.fetchall()
+        items = [_service(row) for row in rows[:limit]]
+        more = len(rows) > limit
+        next_cursor = _encode_cursor(rows[limit - 1][8], rows[limit - 1][1]) if more else None
+        return ServicePage(position, items, next_cursor, total)
+
+    def position(self, name: str) -> int:
+        with self.store.transaction(write=False) as cursor:
+            return self._live(cursor, name)[1]
+
+    def wait_for(self, name: str, position: int, timeout: float) -> bool:
+        """Whether the projection reached ``position`` within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        pause = 0.002
+        while self.position(name) < position:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.05)
+        return True
+
+    def _live(self, cursor: Cursor, name: str) -> tuple[int, int]:
+        if name not in NAMES:
+            msg = f"no projection named {name}"
+            raise LookupError(msg)
+        cursor.execute(
+            "SELECT s.live_generation, t.notification_id FROM projection_state s"
+            " LEFT JOIN projection_tracking t ON t.projection = s.projection"
+            " AND t.generation = s.live_generation AND t.application_name = ?"
+            " WHERE s.projection = ?",
+            (APPLICATION, name),
+        )
+        row = cursor.fetchone()
+        if row is None:
+            msg = f"projection {name} has no tables; run `statusboard db init`"
+            raise LookupError(msg)
+        return int(row[0]), int(row[1] or 0)
+
+
+def _card(row: tuple[Any, ...]) -> Card:
+    return Card(
+        id=UUID(row[0]),
+        version=row[1],
+        status=row[2],
+        location_id=row[3],
+        day=date.fromisoformat(row[4]),
+        starts_at=parse_stamp(row[5]),
+        ends_at=parse_stamp(row[6]),
+        customer_name=row[7],
+        staff_id=row[8],
+        staff_name=row[9],
+        services=json.loads(row[10]),
+        total_cents=int(row[11]),
+        status_since=parse_stamp(row[12]),
+    )
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _stats(location: str, day: date, position: int, counters: dict[str, Any]) -> Stats:
+    count = {status: int(counters.get(f"n_{status}", 0)) for status in st.STATUSES}
+    total = int(counters.get("total", 0))
+    attended = total - count[st.CANCELLED]
+    averages: dict[str, float | None] = {}
+    for status in st.TIMED:
+        stays = int(counters.get(f"stays_{status}", 0))
+        micros = int(counters.get(f"stay_us_{status}", 0))
+        averages[status] = micros / stays / 60_000_000 if stays else None
+    return Stats(
+        location=location,
+        day=day,
+        position=position,
+        total=total,
+        by_status=count,
+        booked_revenue_cents=int(counters.get("booked_revenue_cents", 0)),
+        completed_revenue_cents=int(counters.get("completed_revenue_cents", 0)),
+        completion_rate=_rate(count[st.COMPLETED], attended),
+        no_show_rate=_rate(count[st.NO_SHOW], attended),
+        avg_minutes_in_status=averages,
+    )
+
+
+def _like(term: str) -> str:
+    escaped = term.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _service_filters(
+    search: str | None, category: str | None, active: bool | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if search and search.strip():
+        clauses.append(
+            "(code_key LIKE ? ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\'"
+            " OR category_key LIKE ? ESCAPE '\\')"
+        )
+        params += [_like(search.strip())] * 3
+    if category:
+        clauses.append("category_key = ?")
+        params.append(category.casefold())
+    if active is not None:
+        clauses.append("active = ?")
+        params.append(int(active))
+    return " AND ".join(clauses), params
+
+
+def _service(row: tuple[Any, ...]) -> ServiceItem:
+    return ServiceItem(
+        id=UUID(row[0]),
+        code=row[1],
+        name=row[2],
+        category=row[3],
+        price_cents=int(row[4]),
+        duration_minutes=int(row[5]),
+        active=bool(row[6]),
+        version=int(row[7]),
+    )
+
+
+def _encode_cursor(name_key: str, code: str) -> str:
+    raw = json.dumps([name_key, code], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> tuple[str, str] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name_key, code = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise InvalidCursorError("cursor is not one this service issued") from error
+    if not isinstance(name_key, str) or not isinstance(code, str):
+        raise InvalidCursorError("cursor is not one this service issued")
+    return name_key, code

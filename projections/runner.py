@@ -1,0 +1,190 @@
+"""Keeps projections current: one worker thread per projection, woken by saves and NOTIFY,
+polling as a fallback, each active only while it holds its projection's leadership."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import psycopg
+
+from application.statusboard import StatusBoard
+from projections.base import Projection
+from projections.follower import TRANSIENT_ERRORS, Follower, ProjectionFailedError
+from projections.leadership import Leadership, leadership_for
+from projections.store import PostgresStore, SqlStore
+
+logger = logging.getLogger("statusboard.projections")
+
+
+def record_stop(store: SqlStore, name: str, reason: str | None, position: int | None) -> None:
+    with store.transaction() as cursor:
+        cursor.execute(
+            "UPDATE projection_state SET stopped_reason = ?, stopped_position = ?"
+            " WHERE projection = ?",
+            (reason, position, name),
+        )
+
+
+class ProjectionWorker(threading.Thread):
+    def __init__(
+        self,
+        follower: Follower,
+        leadership: Leadership,
+        stopping: threading.Event,
+        *,
+        poll_interval: float = 1.0,
+    ) -> None:
+        super().__init__(name=f"projection-{follower.projection.name}", daemon=True)
+        self.follower = follower
+        self.leadership = leadership
+        self.stopping = stopping
+        self.wake = threading.Event()
+        self.poll_interval = poll_interval
+        self.failure: ProjectionFailedError | None = None
+
+    @property
+    def projection_name(self) -> str:
+        return self.follower.projection.name
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set() and self.failure is None:
+                if self._lead():
+                    self._follow()
+                else:
+                    self.stopping.wait(self.poll_interval)
+        finally:
+            self.leadership.release()
+
+    def _lead(self) -> bool:
+        try:
+            if not self.leadership.acquire():
+                return False
+        except TRANSIENT_ERRORS + (psycopg.Error,) as error:
+            logger.warning("projection %s cannot reach the database: %s", self.projection_name, error)
+            return False
+        logger.info("projection %s: this runner is now active", self.projection_name)
+        record_stop(self.follower.store, self.projection_name, None, None)
+        return True
+
+    def _follow(self) -> None:
+        while not self.stopping.is_set() and self.leadership.held():
+            self.wake.clear()
+            try:
+                self.follower.catch_up()
+            except ProjectionFailedError as failure:
+                self._halt(failure)
+                return
+            except TRANSIENT_ERRORS as error:
+                logger.warning("projection %s will retry: %s", self.projection_name, error)
+            self.wake.wait(self.poll_interval)
+        self.leadership.release()
+
+    def _halt(self, failure: ProjectionFailedError) -> None:
+        self.failure = failure
+        logger.error(
+            "projection %s stopped at position %s on %s: %r",
+            failure.projection,
+            failure.position,
+            failure.topic,
+            failure.cause,
+        )
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            record_stop(self.follower.store, self.projection_name, str(failure), failure.position)
+
+
+class NotifyListener(threading.Thread):
+    """Wakes workers on PostgreSQL NOTIFY; reconnects when its connection dies."""
+
+    def __init__(
+        self,
+        store: PostgresStore,
+        channel: str,
+        workers: list[ProjectionWorker],
+        stopping: threading.Event,
+    ) -> None:
+        super().__init__(name="projection-listener", daemon=True)
+        self.store, self.channel, self.workers, self.stopping = store, channel, workers, stopping
+        self.connection: psycopg.Connection[Any] | None = None
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self._listen()
+            except psycopg.Error as error:
+                logger.warning("LISTEN connection lost (%s); polling until it is back", error)
+                self.stopping.wait(1.0)
+
+    def _listen(self) -> None:
+        with self.store.connect() as connection:
+            self.connection = connection
+            connection.execute(f'LISTEN "{self.channel}"')
+            self._wake()  # anything saved while we were not listening
+            while not self.stopping.is_set():
+                for _ in connection.notifies(timeout=1.0, stop_after=1):
+                    self._wake()
+
+    def _wake(self) -> None:
+        for worker in self.workers:
+            worker.wake.set()
+
+
+class Runner:
+    """Runs the named projections until stopped."""
+
+    def __init__(
+        self,
+        app: StatusBoard,
+        store: SqlStore,
+        projections: Iterable[Projection],
+        database_url: str,
+        *,
+        poll_interval: float = 1.0,
+        batch_size: int = 1000,
+    ) -> None:
+        self.stopping = threading.Event()
+        self.workers = [
+            ProjectionWorker(
+                Follower(app, store, projection, batch_size=batch_size),
+                leadership_for(store, database_url, projection.name),
+                self.stopping,
+                poll_interval=poll_interval,
+            )
+            for projection in projections
+        ]
+        self.listener = (
+            NotifyListener(store, app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
+            if isinstance(store, PostgresStore)
+            else None
+        )
+        self.app = app
+        app.save_listeners.append(self.wake)
+
+    def wake(self, _position: int | None = None) -> None:
+        for worker in self.workers:
+            worker.wake.set()
+
+    def start(self) -> None:
+        for worker in self.workers:
+            worker.start()
+        if self.listener is not None:
+            self.listener.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopping.set()
+        self.wake()
+        with contextlib.suppress(ValueError):
+            self.app.save_listeners.remove(self.wake)
+        for thread in [*self.workers, self.listener]:
+            if thread is not None and thread.is_alive():
+                thread.join(timeout)
+
+    def wait(self) -> None:
+        """Blocks until stopped or every projection has failed."""
+        while not self.stopping.wait(1.0):
+            if all(not worker.is_alive() for worker in self.workers):
+                return

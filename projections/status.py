@@ -1,0 +1,65 @@
+"""How far each projection has read, how far behind the log it is, and whether it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from application.statusboard import StatusBoard
+from projections.catalog import build_projections
+from projections.leadership import is_led
+from projections.schema import tracked_position
+from projections.store import SqlStore
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    generation: int
+    position: int
+    head: int
+    lag_events: int
+    lag_seconds: float | None
+    running: bool
+    reason: str | None
+
+
+def projection_status(
+    app: StatusBoard, store: SqlStore, database_url: str, timezone: str = "UTC"
+) -> list[ProjectionStatus]:
+    head = app.head_position()
+    statuses = []
+    for projection in build_projections(timezone).values():
+        with store.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT live_generation, stopped_reason FROM projection_state WHERE projection = ?",
+                (projection.name,),
+            )
+            generation, reason = cursor.fetchone()
+            position = tracked_position(cursor, projection.name, generation, app.name) or 0
+        running = reason is None and is_led(store, database_url, projection.name)
+        statuses.append(
+            ProjectionStatus(
+                name=projection.name,
+                generation=generation,
+                position=position,
+                head=head,
+                lag_events=max(head - position, 0),
+                lag_seconds=_lag_seconds(app, position, projection.topics)
+                if head > position
+                else 0.0,
+                running=running,
+                reason=reason if reason else (None if running else "no runner holds its lock"),
+            )
+        )
+    return statuses
+
+
+def _lag_seconds(app: StatusBoard, position: int, topics: tuple[str, ...]) -> float | None:
+    """Age of the oldest event the projection has not processed yet."""
+    waiting = app.recorder.select_notifications(start=position + 1, limit=1, topics=topics)
+    if not waiting:
+        return 0.0
+    event = app.mapper.to_domain_event(waiting[0])
+    timestamp: datetime = event.timestamp  # type: ignore[attr-defined]
+    return max((datetime.now(UTC) - timestamp).total_seconds(), 0.0)

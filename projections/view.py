@@ -1,0 +1,82 @@
+"""One generation of one projection, as a tracking recorder: rows and position move together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+
+from projections.base import Event, Projection
+from projections.schema import advance, tracked_position
+from projections.store import Cursor, SqlStore
+
+
+class ProjectionView(TrackingRecorder):
+    def __init__(
+        self, store: SqlStore, projection: Projection, generation: int, *, live_only: bool = False
+    ) -> None:
+        self.store = store
+        self.projection = projection
+        self.generation = generation
+        self.live_only = live_only
+        self.lock = " FOR UPDATE" if store.dialect == "postgres" else ""
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        with self.store.transaction() as cursor:
+            current = self._position(cursor, tracking.application_name)
+            if current is not None and tracking.notification_id <= current:
+                msg = f"{tracking.notification_id} is not after {current}"
+                raise IntegrityError(msg)
+            self._advance(cursor, tracking.application_name, current, tracking.notification_id)
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        with self.store.transaction(write=False) as cursor:
+            return tracked_position(cursor, self.projection.name, self.generation, application_name)
+
+    def process(
+        self,
+        events: Sequence[Event],
+        application_name: str,
+        expected: int | None,
+        position: int,
+    ) -> None:
+        """Folds a batch and records its position, in one transaction, exactly once."""
+        with self.store.transaction() as cursor:
+            if self.live_only:
+                self._check_live(cursor)
+            self._advance(cursor, application_name, expected, position)
+            if events:
+                self.projection.apply(cursor, self.generation, events)
+
+    def _check_live(self, cursor: Cursor) -> None:
+        """A rebuild may have switched generations since this view was chosen."""
+        share = " FOR SHARE" if self.store.dialect == "postgres" else ""
+        cursor.execute(
+            "SELECT live_generation FROM projection_state WHERE projection = ?" + share,
+            (self.projection.name,),
+        )
+        if cursor.fetchone()[0] != self.generation:
+            msg = f"generation {self.generation} of {self.projection.name} is no longer live"
+            raise IntegrityError(msg)
+
+    def _position(self, cursor: Cursor, application_name: str) -> int | None:
+        return tracked_position(
+            cursor,
+            self.projection.name,
+            self.generation,
+            application_name,
+            lock=self.lock,
+        )
+
+    def _advance(
+        self, cursor: Cursor, application_name: str, expected: int | None, position: int
+    ) -> None:
+        advance(
+            cursor,
+            self.projection.name,
+            self.generation,
+            application_name,
+            expected,
+            position,
+            lock=self.lock,
+        )
