@@ -12,8 +12,8 @@ from eventsourcing.persistence import IntegrityError, Notification, OperationalE
 
 from application.statusboard import StatusBoard
 from projections.base import Event, Projection
-from projections.schema import live_generation
-from projections.store import SqlStore
+from projections.schema import advance, live_generation, tracked_position
+from projections.store import Cursor, SqlStore
 from projections.view import ProjectionView
 
 logger = logging.getLogger("statusboard.projections")
@@ -119,3 +119,24 @@ class Follower:
                     self.projection.name, notification.id, notification.topic, error
                 ) from error
             tracked = notification.id
+
+
+def catch_up_within(
+    follower: Follower, cursor: Cursor, generation: int, head: int, lock: str = ""
+) -> int:
+    """Folds what is left up to ``head`` inside the caller's transaction."""
+    name, application_name = follower.projection.name, follower.app.name
+    tracked = tracked_position(cursor, name, generation, application_name, lock=lock)
+    position = tracked or 0
+    while position < head:
+        notifications = follower.app.recorder.select_notifications(
+            start=position + 1,
+            limit=follower.batch_size,
+            stop=head,
+            topics=follower.projection.topics,
+        )
+        end = notifications[-1].id if len(notifications) == follower.batch_size else head
+        follower.projection.apply(cursor, generation, follower._decode(notifications))
+        advance(cursor, name, generation, application_name, tracked, end, lock=lock)
+        tracked = position = end
+    return position

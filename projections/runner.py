@@ -65,7 +65,9 @@ class ProjectionWorker(threading.Thread):
             if not self.leadership.acquire():
                 return False
         except TRANSIENT_ERRORS + (psycopg.Error,) as error:
-            logger.warning("projection %s cannot reach the database: %s", self.projection_name, error)
+            logger.warning(
+                "projection %s cannot reach the database: %s", self.projection_name, error
+            )
             return False
         logger.info("projection %s: this runner is now active", self.projection_name)
         record_stop(self.follower.store, self.projection_name, None, None)
