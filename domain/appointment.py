@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 from domain import status as st
 from domain import values
 from domain.errors import FieldError, InvalidTransitionError
+from domain.moment import event_time
 from domain.stamp import Stamp
 from domain.values import Customer, ServiceLine, Staff
 
@@ -31,6 +32,10 @@ class Appointment(Aggregate):
         actor: str
         request_id: str
         idempotency_key: str | None
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return event_time()
 
     class Booked(Event, Aggregate.Created):
         location_id: str

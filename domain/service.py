@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -8,6 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import values
 from domain.errors import ServiceRetiredError
+from domain.moment import event_time
 from domain.stamp import Stamp
 from domain.values import ServiceLine
 
@@ -27,6 +29,10 @@ class Service(Aggregate):
         actor: str
         request_id: str
         idempotency_key: str | None
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return event_time()
 
     class Added(Event, Aggregate.Created):
         code: str

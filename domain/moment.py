@@ -1,0 +1,29 @@
+"""When events happen.
+
+Events take their time from the library's clock, unless a caller replays a known past, as
+demo data and tests do, inside ``occurring_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+
+from eventsourcing.domain import datetime_now_with_tzinfo
+
+_moment: ContextVar[datetime | None] = ContextVar("statusboard_moment", default=None)
+
+
+@contextmanager
+def occurring_at(moment: datetime) -> Iterator[None]:
+    token = _moment.set(moment)
+    try:
+        yield
+    finally:
+        _moment.reset(token)
+
+
+def event_time() -> datetime:
+    return _moment.get() or datetime_now_with_tzinfo()
