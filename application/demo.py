@@ -94,6 +94,7 @@ class DemoPlan:
     services: int = 150
     seed: int = 7
     timezone: str = "UTC"
+    first_day: date | None = None  # by default the days lie around today
 
 
 def location_names(count: int) -> list[str]:
@@ -172,7 +173,7 @@ def _appointments(
 ) -> Iterator[Appointment]:
     zone = ZoneInfo(plan.timezone)
     active = [s for s in services if s.active]
-    first_day = now.astimezone(zone).date() - timedelta(days=plan.days // 2)
+    first_day = plan.first_day or now.astimezone(zone).date() - timedelta(days=plan.days // 2)
     for location in location_names(plan.locations):
         staff = [{"id": f"{location}-{i}", "name": rng.choice(FIRST)} for i in range(1, 7)]
         for offset in range(plan.days):

@@ -24,7 +24,7 @@ class UnprocessableEventError(Exception):
 
 def stamp(moment: datetime) -> str:
     """Times are stored as fixed-width UTC text, so text order is time order on both databases."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def parse_stamp(text: str) -> datetime:
@@ -36,7 +36,7 @@ def local_day(moment: datetime, timezone: ZoneInfo) -> str:
 
 
 def dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return json.dumps(value, separators=(",", ":"))
 
 
 def topics(*classes: type) -> tuple[str, ...]:
