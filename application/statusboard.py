@@ -117,7 +117,7 @@ class StatusBoard(Application[UUID]):
         def attempt() -> tuple[Appointment, bool]:
             lines = self._service_lines(services)
             start = values.instant("starts_at", starts_at)
-            end = ends_at if ends_at is not None else start + _duration(lines)
+            end = ends_at if ends_at is not None else _end_after(start, _duration(lines))
             appointment = Appointment.book(
                 id=uuid4(),
                 location_id=location_id,
@@ -457,13 +457,21 @@ def _duration(lines: Iterable[ServiceLine]) -> timedelta:
     return timedelta(minutes=sum(line["duration_minutes"] * line["quantity"] for line in lines))
 
 
+def _end_after(start: datetime, length: timedelta) -> datetime:
+    """A start at the very end of the calendar leaves no room for its length."""
+    try:
+        return start + length
+    except OverflowError:
+        raise FieldError("ends_at", "is out of range") from None
+
+
 def _new_schedule(
     appointment: Appointment, starts_at: object, ends_at: object
 ) -> tuple[object, object]:
     """Moving only the start keeps the length; moving only the end keeps the start."""
     if ends_at is UNSET:
         start = values.instant("starts_at", starts_at)
-        return start, start + (appointment.ends_at - appointment.starts_at)
+        return start, _end_after(start, appointment.ends_at - appointment.starts_at)
     return (appointment.starts_at if starts_at is UNSET else starts_at), ends_at
 
 

@@ -52,7 +52,7 @@ def text(field: str, value: object, *, min_len: int = 1, max_len: int) -> str:
         raise FieldError(field, f"must be {min_len} to {max_len} characters")
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
         raise FieldError(field, "must not contain control characters")
-    return value
+    return _storable(field, value)
 
 
 def integer(field: str, value: object, *, low: int, high: int) -> int:
@@ -66,6 +66,15 @@ def integer(field: str, value: object, *, low: int, high: int) -> int:
 def matching(field: str, value: object, pattern: re.Pattern[str], rule: str) -> str:
     if not isinstance(value, str) or not pattern.fullmatch(value):
         raise FieldError(field, f"must be {rule}")
+    return _storable(field, value)
+
+
+def _storable(field: str, value: str) -> str:
+    """Lone surrogates (a JSON body may carry them) cannot be encoded, so cannot be stored."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise FieldError(field, "must be valid Unicode text") from None
     return value
 
 
@@ -80,7 +89,10 @@ def service_code(value: object, field: str = "code") -> str:
 def instant(field: str, value: object) -> datetime:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise FieldError(field, "must be a date-time with a UTC offset")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise FieldError(field, "is out of range") from None
 
 
 def schedule(starts_at: object, ends_at: object) -> tuple[datetime, datetime]:
