@@ -275,7 +275,7 @@ class StatusBoard(Application[UUID]):
             _refuse_lost_updates(service, unseen, changes)
             applied = service.update({k: v for k, v in changes.items() if k != "active"}, stamp)
             if "active" in changes:
-                applied |= service.set_active(bool(changes["active"]), stamp)
+                applied |= service.set_active(changes["active"], stamp)
             return service, applied
 
         arguments = {"expected_version": expected_version, **changes}
@@ -440,7 +440,7 @@ class StatusBoard(Application[UUID]):
         code = values.service_code(item.get("code"), field)
         try:
             service = self._get(Service, service_id_for(code))
-            return service.line(item.get("quantity", 1))
+            return service.line(item.get("quantity", 1), f"services.{index}.quantity")
         except NotFoundError:
             raise FieldError(field, f"no service has code {code}") from None
         except ServiceRetiredError:

@@ -8,7 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain import values
-from domain.errors import ServiceRetiredError
+from domain.errors import FieldError, ServiceRetiredError
 from domain.moment import event_time
 from domain.stamp import Stamp
 from domain.values import ServiceLine
@@ -103,13 +103,15 @@ class Service(Aggregate):
         self.trigger_event(self.Updated, changes=checked, **stamp.event_fields())
         return True
 
-    def set_active(self, active: bool, stamp: Stamp) -> bool:
+    def set_active(self, active: object, stamp: Stamp) -> bool:
+        if not isinstance(active, bool):
+            raise FieldError("active", "must be true or false")
         if active == self.active:
             return False
         self.trigger_event(self.Reactivated if active else self.Retired, **stamp.event_fields())
         return True
 
-    def line(self, quantity: object) -> ServiceLine:
+    def line(self, quantity: object, field: str = "quantity") -> ServiceLine:
         """The line an appointment books: price and name as they are today."""
         if not self.active:
             raise ServiceRetiredError(self.code)
@@ -119,7 +121,7 @@ class Service(Aggregate):
             name=self.name,
             unit_price_cents=self.price_cents,
             duration_minutes=self.duration_minutes,
-            quantity=values.quantity(quantity, "services.quantity"),
+            quantity=values.quantity(quantity, field),
         )
 
 
