@@ -95,6 +95,12 @@ class Table:
             [tuple(row[c] for c in self.columns) for row in rows],
         )
 
+    def keyed(self, rows: Iterable[Row]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        return {
+            tuple(row[c] for c in self.columns[: self.key]): tuple(row[c] for c in self.columns)
+            for row in rows
+        }
+
     def all_rows(self, cursor: Cursor, generation: int) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         cursor.execute(f"SELECT {', '.join(self.columns)} FROM {self.name(generation)}")
         return {tuple(values[: self.key]): tuple(values) for values in cursor.fetchall()}
@@ -120,6 +126,38 @@ class Projection(ABC):
     @abstractmethod
     def apply(self, cursor: Cursor, generation: int, events: Sequence[Event]) -> None: ...
 
+    @abstractmethod
+    def in_memory(self) -> MemoryFold:
+        """The same fold kept in memory, to check stored rows against."""
+
+
+Keyed = dict[tuple[Any, ...], tuple[Any, ...]]
+
+
+class MemoryFold(ABC):
+    @abstractmethod
+    def add(self, events: Sequence[Event]) -> None: ...
+
+    @abstractmethod
+    def tables(self) -> dict[str, Keyed]:
+        """Rows by table stem, keyed like ``Table.all_rows``."""
+
+
+class RowFold(MemoryFold):
+    def __init__(self, projection: RowProjection) -> None:
+        self.projection = projection
+        self.rows: dict[str, Row] = {}
+
+    def add(self, events: Sequence[Event]) -> None:
+        rows, fold = self.rows, self.projection.fold
+        for event in events:
+            key = str(event.originator_id)
+            rows[key] = fold(rows.get(key), event)
+
+    def tables(self) -> dict[str, Keyed]:
+        table = self.projection.tables[0]
+        return {table.stem: table.keyed(self.rows.values())}
+
 
 class RowProjection(Projection):
     """A projection whose main table holds one row per aggregate, folded event by event."""
@@ -142,6 +180,9 @@ class RowProjection(Projection):
     def apply(self, cursor: Cursor, generation: int, events: Sequence[Event]) -> None:
         _, after = self.fold_batch(cursor, generation, events)
         self.tables[0].upsert(cursor, generation, list(after.values()))
+
+    def in_memory(self) -> MemoryFold:
+        return RowFold(self)
 
 
 def unprocessable(projection: str, event: Event) -> UnprocessableEventError:

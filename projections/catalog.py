@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from projections.activity import ActivityProjection
 from projections.base import Projection
 from projections.board import BoardProjection
 from projections.services import ServicesProjection
@@ -11,6 +12,7 @@ PROJECTION_CLASSES: tuple[type[Projection], ...] = (
     BoardProjection,
     StatsProjection,
     ServicesProjection,
+    ActivityProjection,
 )
 
 NAMES: tuple[str, ...] = tuple(cls.name for cls in PROJECTION_CLASSES)

@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from domain import status as st
 from domain.appointment import Appointment
-from projections.base import Event, Row, RowProjection, Table, parse_stamp
+from projections.base import (
+    Event,
+    Keyed,
+    MemoryFold,
+    Row,
+    RowFold,
+    RowProjection,
+    Table,
+    parse_stamp,
+)
 from projections.board import BoardProjection
 from projections.store import Cursor
 
@@ -106,6 +115,9 @@ class StatsProjection(RowProjection):
                 deltas[(row["location_id"], row["day"])][column] += value
         self.add(cursor, generation, deltas)
 
+    def in_memory(self) -> MemoryFold:
+        return StatsFold(self)
+
     def add(
         self, cursor: Cursor, generation: int, deltas: dict[tuple[str, str], dict[str, int]]
     ) -> None:
@@ -117,3 +129,32 @@ class StatsProjection(RowProjection):
             f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}",
             [(*key, *(delta.get(c, 0) for c in COUNTERS)) for key, delta in deltas.items()],
         )
+        # A day whose last appointment moved away reads as no row; deleting it keeps the
+        # table the same however the log was batched, so a rebuild finds no difference.
+        emptied = [key for key, delta in deltas.items() if delta.get("total", 0) < 0]
+        if emptied:
+            cursor.executemany(
+                f"DELETE FROM {name} WHERE location_id = ? AND day = ? AND total = 0", emptied
+            )
+
+
+class StatsFold(RowFold):
+    def tables(self) -> dict[str, Keyed]:
+        totals: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in self.rows.values():
+            bucket = totals.setdefault(
+                (row["location_id"], row["day"]),
+                {
+                    "location_id": row["location_id"],
+                    "day": row["day"],
+                    **dict.fromkeys(COUNTERS, 0),
+                },
+            )
+            for column, value in contribution(row).items():
+                bucket[column] += value
+        return {**super().tables(), STATS.stem: STATS.keyed(totals.values())}
+
+
+def is_empty_bucket(values: tuple[Any, ...]) -> bool:
+    """A day every appointment has left: stored incrementally as zeros, absent from scratch."""
+    return not any(values[2:])

@@ -46,6 +46,14 @@ class SqlStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Cursor]:
+        """A read-only transaction whose reads all see one moment."""
+        with self.transaction(write=False) as cursor:
+            if self.dialect == "postgres":
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield cursor
+
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self.transaction(write=False) as cursor:
             cursor.execute(sql, params)
