@@ -13,7 +13,8 @@ from uuid import UUID
 
 from application.statusboard import StatusBoard
 from domain import status as st
-from projections.base import parse_stamp
+from projections.activity import ACTIVITY
+from projections.base import parse_stamp, stamp
 from projections.board import BOARD
 from projections.catalog import NAMES
 from projections.services import SERVICES
@@ -81,6 +82,54 @@ class ServicePage:
     items: list[ServiceItem]
     next_cursor: str | None
     total: int
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    appointment_id: UUID
+    version: int
+    at: datetime
+    actor: str
+    location_id: str
+    type: str
+    from_status: str | None
+    to_status: str | None
+    request_id: str
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    position: int
+    items: list[ActivityItem]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    actor: str | None = None
+    location: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    type: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        for column, value in (
+            ("actor", self.actor),
+            ("location_id", self.location),
+            ("type", self.type),
+        ):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if self.since is not None:
+            clauses.append("at >= ?")
+            params.append(stamp(self.since))
+        if self.until is not None:
+            clauses.append("at < ?")
+            params.append(stamp(self.until))
+        return " AND ".join(clauses), params
 
 
 class InvalidCursorError(ValueError):
@@ -154,7 +203,7 @@ class ReadSide:
         cursor: str | None = None,
     ) -> ServicePage:
         where, params = _service_filters(search, category, active)
-        after = _decode_cursor(cursor)
+        after = _decode_cursor(cursor, 2)
         with self.store.transaction(write=False) as db:
             generation, position = self._live(db, "services")
             table = SERVICES.name(generation)
@@ -175,6 +224,34 @@ class ReadSide:
         more = len(rows) > limit
         next_cursor = _encode_cursor(rows[limit - 1][8], rows[limit - 1][1]) if more else None
         return ServicePage(position, items, next_cursor, total)
+
+    def activity(
+        self, filters: ActivityFilter, *, limit: int = 50, cursor: str | None = None
+    ) -> ActivityPage:
+        """Appointment events in time order, newest last, keyset paged."""
+        where, params = filters.where()
+        after = _decode_cursor(cursor, 3)
+        if after is not None:
+            where += (
+                " AND (at > ? OR (at = ? AND appointment_id > ?)"
+                " OR (at = ? AND appointment_id = ? AND version > ?))"
+            )
+            at, ident, version = after
+            if not version.isdigit():
+                raise InvalidCursorError("cursor is not one this service issued")
+            params += [at, at, ident, at, ident, int(version)]
+        with self.store.transaction(write=False) as db:
+            generation, position = self._live(db, "activity")
+            db.execute(
+                f"SELECT {', '.join(ACTIVITY.columns)} FROM {ACTIVITY.name(generation)}"
+                f" WHERE {where} ORDER BY at, appointment_id, version LIMIT ?",
+                (*params, limit + 1),
+            )
+            rows = db.fetchall()
+        items = [_activity(row) for row in rows[:limit]]
+        last = rows[limit - 1] if len(rows) > limit else None
+        next_cursor = None if last is None else _encode_cursor(last[2], last[0], str(last[1]))
+        return ActivityPage(position, items, next_cursor)
 
     def position(self, name: str) -> int:
         with self.store.transaction(write=False) as cursor:
@@ -293,19 +370,37 @@ def _service(row: tuple[Any, ...]) -> ServiceItem:
     )
 
 
-def _encode_cursor(name_key: str, code: str) -> str:
-    raw = json.dumps([name_key, code], separators=(",", ":")).encode()
+def _activity(row: tuple[Any, ...]) -> ActivityItem:
+    return ActivityItem(
+        appointment_id=UUID(row[0]),
+        version=int(row[1]),
+        at=parse_stamp(row[2]),
+        actor=row[3],
+        location_id=row[4],
+        type=row[5],
+        from_status=row[6],
+        to_status=row[7],
+        request_id=row[8],
+    )
+
+
+def _encode_cursor(*keys: str) -> str:
+    """An opaque cursor: the sort key of the last item served."""
+    raw = json.dumps(list(keys), separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None) -> tuple[str, str] | None:
+def _decode_cursor(cursor: str | None, size: int) -> tuple[str, ...] | None:
     if not cursor:
         return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        name_key, code = json.loads(raw)
+        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, TypeError) as error:
         raise InvalidCursorError("cursor is not one this service issued") from error
-    if not isinstance(name_key, str) or not isinstance(code, str):
+    if (
+        not isinstance(keys, list)
+        or len(keys) != size
+        or not all(isinstance(key, str) for key in keys)
+    ):
         raise InvalidCursorError("cursor is not one this service issued")
-    return name_key, code
+    return tuple(keys)

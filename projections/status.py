@@ -49,7 +49,7 @@ def projection_status(
                 if head > position
                 else 0.0,
                 running=running,
-                reason=reason if reason else (None if running else "no runner holds its lock"),
+                reason=reason if reason else (None if running else "no runner"),
             )
         )
     return statuses

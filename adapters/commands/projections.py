@@ -9,24 +9,14 @@ from dataclasses import asdict
 from types import FrameType
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
+from adapters.commands.output import console, progress_bar
 from adapters.components import open_application, open_read_side
 from adapters.settings import Settings
 from projections.catalog import NAMES, build_projections
 from projections.rebuild import Rebuild, RebuildReport
 from projections.runner import Runner
-
-console = Console()
 
 
 @click.group("projections")
@@ -89,15 +79,7 @@ def rebuild(name: str | None, everything: bool, dry_run: bool, batch_size: int) 
 
 def _with_progress(job: Rebuild, dry_run: bool) -> RebuildReport:
     generation, position, head = job.prepare()
-    columns = (
-        TextColumn(f"{job.projection.name} → generation {generation}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.speed:>8.0f} events/s"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with progress_bar(f"{job.projection.name} → generation {generation}") as bar:
         task = bar.add_task("events", total=max(head, 1), completed=position)
         report = job.run(dry_run=dry_run, progress=lambda n: bar.advance(task, n))
         bar.update(task, completed=report.position, total=max(report.position, 1))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
-from rich.progress import Progress
 
+from adapters.commands.output import progress_bar
 from adapters.components import open_application
 from adapters.settings import Settings
 from application.demo import DemoPlan, seed_demo
@@ -38,7 +38,7 @@ def seed_demo_command(
         seed=seed,
         timezone=settings.timezone,
     )
-    with Progress() as bar:
+    with progress_bar("seeding", "appointments") as bar:
         task = bar.add_task("appointments", total=locations * days * per_day)
         count = seed_demo(app, plan, datetime.now(UTC), lambda n: bar.advance(task, n))
     click.echo(
