@@ -1,4 +1,4 @@
-"""Rebuild throughput on PostgreSQL: our batched rebuild versus the library's ProjectionRunner.
+"""Read-model throughput on PostgreSQL: rebuild (versus the library's ProjectionRunner) and verify.
 
 Both fold the same log into the same board tables; the library's runner commits one event per
 transaction, ours one batch per transaction.
@@ -28,6 +28,7 @@ from projections.follower import Follower
 from projections.rebuild import Rebuild
 from projections.schema import advance, create_tables, tracked_position
 from projections.store import SqlStore
+from projections.verify import verify_all
 from projections.view import ProjectionView
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -117,6 +118,14 @@ def main() -> None:
         for name_, rates in time_rebuilds(app, store, args.repeats).items():
             print(f"rebuild {name_:9s} median {statistics.median(rates):>9,.0f} log positions/s"
                   f"  (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+        verify_rates = []
+        for _ in range(args.repeats):
+            started = time.monotonic()
+            report = verify_all(app, store, build_projections("UTC").values())
+            verify_rates.append(report.events / (time.monotonic() - started))
+            assert not report.drifts, report.drifts[:3]
+        print(f"verify --all (4 projections) median {statistics.median(verify_rates):>9,.0f}"
+              f" events/s  (runs: {', '.join(f'{r:,.0f}' for r in verify_rates)})")
         if not args.skip_library:
             seconds, events = time_library_runner(url, app, store)
             print(f"library ProjectionRunner, board: {events / seconds:,.0f} events/s"
