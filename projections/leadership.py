@@ -34,6 +34,7 @@ class PostgresLeadership:
         self.store = store
         self.name = name
         self.connection: psycopg.Connection[Any] | None = None
+        self.holding = False
 
     def acquire(self) -> bool:
         if self.connection is None or self.connection.closed:
@@ -41,11 +42,12 @@ class PostgresLeadership:
         row = self.connection.execute(
             "SELECT pg_try_advisory_lock(%s, hashtext(%s) & 2147483647)", (LOCK_CLASS, self.name)
         ).fetchone()
-        return bool(row and row[0])
+        self.holding = bool(row and row[0])
+        return self.holding
 
     def held(self) -> bool:
         """A lock lives as long as its session; a dead session means someone else may lead."""
-        if self.connection is None:
+        if self.connection is None or not self.holding:
             return False
         try:
             self.connection.execute("SELECT 1")
@@ -55,6 +57,7 @@ class PostgresLeadership:
         return True
 
     def release(self) -> None:
+        self.holding = False
         if self.connection is not None:
             with contextlib.suppress(psycopg.Error):
                 self.connection.close()

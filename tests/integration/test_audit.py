@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from domain import status as st
+from domain.stamp import Stamp
 from projections.readside import ActivityFilter, InvalidCursorError
 from projections.verify import verify_all, verify_appointments
-from tests.integration.test_projection_harness import BOOKED_AT, DESK, NINE, ReadModel, minutes
+from tests.integration.test_projection_harness import BOOKED_AT, NINE, ReadModel, minutes
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ class TestActivity:
 
     def test_filters_by_actor(self, model: ReadModel):
         ident = model.book("Ada")
-        model.app.edit_appointment(ident, 1, notes="late", stamp=DESK.__class__("sam", "r-1"))
+        model.app.edit_appointment(ident, 1, notes="late", stamp=Stamp("sam", "r-1"))
         model.catch_up()
 
         by_sam = model.read_side.activity(ActivityFilter(actor="sam")).items
