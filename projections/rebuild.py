@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.statusboard import StatusBoard
-from projections.base import Projection
+from projections.base import Projection, Table
 from projections.follower import Follower, catch_up_within
 from projections.schema import tracked_position
 from projections.store import Cursor, SqlStore
@@ -22,6 +22,7 @@ from projections.store import Cursor, SqlStore
 @dataclass
 class TableDiff:
     table: str
+    columns: tuple[str, ...]
     added: list[tuple[Any, ...]] = field(default_factory=list)
     changed: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=list)
     removed: list[tuple[Any, ...]] = field(default_factory=list)
@@ -157,10 +158,11 @@ class Rebuild:
         )
 
     @staticmethod
-    def _diff(cursor: Cursor, table: Any, live: int, generation: int) -> TableDiff:
+    def _diff(cursor: Cursor, table: Table, live: int, generation: int) -> TableDiff:
         old, new = table.all_rows(cursor, live), table.all_rows(cursor, generation)
         return TableDiff(
             table=table.stem,
+            columns=table.columns,
             added=[new[k] for k in new.keys() - old.keys()],
             changed=[(old[k], new[k]) for k in new.keys() & old.keys() if old[k] != new[k]],
             removed=[old[k] for k in old.keys() - new.keys()],

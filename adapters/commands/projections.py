@@ -99,7 +99,12 @@ def _report(report: RebuildReport, dry_run: bool) -> None:
         for row in diff.added[:5]:
             console.print(f"  + {diff.table} {row}")
         for old, new in diff.changed[:5]:
-            console.print(f"  ~ {diff.table} {old} -> {new}")
+            columns = ", ".join(
+                f"{column} {before!r} → {after!r}"
+                for column, before, after in zip(diff.columns, old, new, strict=True)
+                if before != after
+            )
+            console.print(f"  ~ {diff.table} {old[0]}: {columns}")
         for row in diff.removed[:5]:
             console.print(f"  - {diff.table} {row}")
 
