@@ -1,0 +1,1 @@
+"""Everything that touches the outside: HTTP, command line, settings, logs and metrics."""

@@ -1,0 +1,12 @@
+"""The JSON API under /api/admin (SPEC §6): one blueprint per resource."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from adapters.api import appointments, board, services
+
+
+def register(app: Flask) -> None:
+    for module in (board, appointments, services):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,152 @@
+"""Appointments: booking, the drawer, moves, edits and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, url_for
+
+from adapters.api.context import changed, stamp
+from adapters.api.operation import API_PREFIX, Operation, Reply, operation
+from adapters.auth import require
+from adapters.runtime import services
+from adapters.schemas import (
+    AppointmentQuerySchema,
+    AppointmentSchema,
+    BookSchema,
+    EditResultSchema,
+    EditSchema,
+    HistorySchema,
+    MoveResultSchema,
+    MoveSchema,
+    ServiceLineAddSchema,
+    ServiceLineRemoveQuerySchema,
+)
+
+bp = Blueprint("appointments", __name__, url_prefix=API_PREFIX)
+ONE = "/appointments/<uuid:appointment_id>"
+WRITE = ("X-Event-Position",)
+
+
+def _command(summary: str, response: type, body: type | None = None, **more: Any) -> Operation:
+    """A staff command on appointments; it answers with the position it wrote at."""
+    more = {"method": "POST", "headers": WRITE, **more}
+    return Operation(
+        more.pop("method"), summary, response, role="staff", body=body, tag="appointments", **more
+    )
+
+
+@operation(
+    bp,
+    "/appointments",
+    _command(
+        "Book an appointment",
+        AppointmentSchema,
+        BookSchema,
+        status=201,
+        headers=(*WRITE, "Location"),
+    ),
+)
+def book(body: dict[str, Any]) -> Reply:
+    """Books the services at the location; ends_at defaults to their total duration."""
+    outcome = services().board.book_appointment(**body, stamp=stamp())
+    location = url_for(".get", appointment_id=outcome.aggregate.id)
+    return changed(outcome, outcome.aggregate, Location=location)
+
+
+@operation(
+    bp,
+    ONE,
+    Operation(
+        "GET",
+        "An appointment, now or as it was",
+        AppointmentSchema,
+        role="viewer",
+        query=AppointmentQuerySchema,
+        errors=(404,),
+        headers=("ETag",),
+        tag="appointments",
+    ),
+)
+def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
+    """With ``version`` or ``at`` (support role) the appointment as it was then."""
+    if query:
+        require("support", services().tokens)
+    appointment = services().board.get_appointment(appointment_id, **query)
+    return Reply(appointment, {"ETag": f'"{appointment.version}"'})
+
+
+@operation(
+    bp,
+    f"{ONE}/move",
+    _command("Move a card to another column", MoveResultSchema, MoveSchema, errors=(404, 409)),
+)
+def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
+    """Applies when nobody else moved the card since expected_version; see the conflict rules."""
+    outcome = services().board.move_appointment(appointment_id, **body, stamp=stamp())
+    return changed(outcome)
+
+
+@operation(
+    bp,
+    ONE,
+    _command(
+        "Edit notes, staff or schedule",
+        EditResultSchema,
+        EditSchema,
+        errors=(404, 409),
+        method="PATCH",
+    ),
+)
+def edit(appointment_id: UUID, body: dict[str, Any]) -> Reply:
+    """Changes only the fields sent; a field someone else changed meanwhile is a conflict."""
+    outcome = services().board.edit_appointment(appointment_id, **body, stamp=stamp())
+    return changed(outcome)
+
+
+@operation(
+    bp,
+    f"{ONE}/service-lines",
+    _command("Add a service line", EditResultSchema, ServiceLineAddSchema, errors=(404,)),
+)
+def add_service_line(appointment_id: UUID, body: dict[str, Any]) -> Reply:
+    """Adding a service that is already on the appointment raises its quantity."""
+    outcome = services().board.add_service_line(appointment_id, **body, stamp=stamp())
+    return changed(outcome)
+
+
+@operation(
+    bp,
+    f"{ONE}/service-lines/<uuid:service_id>",
+    _command(
+        "Remove a service line",
+        EditResultSchema,
+        method="DELETE",
+        query=ServiceLineRemoveQuerySchema,
+        errors=(404, 409),
+    ),
+)
+def remove_service_line(appointment_id: UUID, service_id: UUID, query: dict[str, Any]) -> Reply:
+    """The last line cannot go: cancel the appointment instead."""
+    outcome = services().board.remove_service_line(
+        appointment_id, query["expected_version"], str(service_id), stamp=stamp()
+    )
+    return changed(outcome)
+
+
+@operation(
+    bp,
+    f"{ONE}/history",
+    Operation(
+        "GET",
+        "Who changed what, and when",
+        HistorySchema,
+        role="support",
+        errors=(404,),
+        tag="audit",
+    ),
+)
+def history(appointment_id: UUID) -> dict[str, Any]:
+    """Every event of the appointment as the fields it changed, oldest first."""
+    return {"items": services().board.appointment_history(appointment_id)}

@@ -1,0 +1,83 @@
+"""How an endpoint is declared: its role, query, body and response shapes in one place.
+
+The declaration drives the request handling here and the OpenAPI document in ``adapters.openapi``,
+so the two cannot drift apart. A view receives loaded ``query`` and ``body`` and returns what
+the response schema dumps; every other outcome is an exception rendered by ``adapters.errors``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from marshmallow import Schema
+
+from adapters.auth import require
+from adapters.runtime import runtime
+
+API_PREFIX = "/api/admin"
+View = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    summary: str
+    response: type[Schema] | None
+    status: int = 200
+    #: The role the caller needs; None for the unauthenticated operational endpoints.
+    role: str | None = None
+    query: type[Schema] | None = None
+    body: type[Schema] | None = None
+    errors: tuple[int, ...] = ()
+    headers: tuple[str, ...] = ()
+    tag: str = "operations"
+    #: Set when the response is not JSON (metrics).
+    media_type: str = "application/json"
+
+
+@dataclass
+class Reply:
+    """A view's result with the response headers that go with it."""
+
+    value: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def operation(bp: Blueprint, rule: str, op: Operation) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def endpoint(**path: Any) -> Response:
+            if op.role is not None:
+                require(op.role, runtime().services.tokens)
+            if op.query is not None:
+                path["query"] = op.query().load(request.args)
+            if op.body is not None:
+                path["body"] = op.body().load(json_body())
+            return respond(op, view(**path))
+
+        endpoint.operation = op  # type: ignore[attr-defined]
+        bp.add_url_rule(rule, view.__name__, endpoint, methods=[op.method])
+        return endpoint
+
+    return decorate
+
+
+def json_body() -> Any:
+    """The request's JSON; malformed JSON or bytes that are not UTF-8 are a 400."""
+    return request.get_json()
+
+
+def respond(op: Operation, result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    reply = result if isinstance(result, Reply) else Reply(result)
+    payload = op.response().dump(reply.value) if op.response is not None else reply.value
+    response = current_app.response_class(
+        current_app.json.dumps(payload), op.status, mimetype=op.media_type
+    )
+    response.headers.update(reply.headers)
+    return response

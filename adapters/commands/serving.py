@@ -1,0 +1,85 @@
+"""``statusboard run`` for a laptop and ``statusboard serve`` for production."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from adapters.runtime import EXTENSION, Runtime, runtime
+from application.persistence import is_postgres
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--print-admin-token", is_flag=True, help="Create and print an admin token.")
+@with_appcontext
+def run(host: str, port: int, print_admin_token: bool) -> None:
+    """Development server, with the projections running inside it."""
+    from werkzeug.serving import run_simple
+
+    from adapters.app import create_app  # the app module registers this one
+
+    app = create_app(runtime().settings.replace(embedded_projections=True))
+    served: Runtime = app.extensions[EXTENSION]
+    tokens = served.services.tokens
+    url = f"http://{host}:{port}/"
+    if tokens is not None and (print_admin_token or tokens.active_count() == 0):
+        _record, secret = tokens.issue("local-admin", "admin")
+        click.echo(f"Admin token (shown once): {secret}")
+        click.echo(f"Open {url}?token={secret}")
+    else:
+        click.echo(f"Open {url}")
+    # Our JSON line per request says more than werkzeug's access log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        served.close()
+
+
+@click.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="host:port")
+@click.option("--workers", type=click.IntRange(1, 64), help="Default: 2 × cores + 1, at most 8.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--timeout", default=30, show_default=True, type=int, help="Worker timeout (s).")
+@click.option("--no-runner", is_flag=True, help="PostgreSQL: do not start a projection runner.")
+@with_appcontext
+def serve(bind: str, workers: int | None, threads: int, timeout: int, no_runner: bool) -> None:
+    """Production server (gunicorn); with PostgreSQL, also a projection runner process."""
+    from adapters.server import Server, default_workers
+
+    settings = runtime().settings
+    runner = None
+    if is_postgres(settings.database_url) and not no_runner:
+        command = [sys.executable, "-m", "adapters.cli", "projections", "run"]
+        runner = subprocess.Popen(command)
+    options = {
+        "bind": bind,
+        "workers": workers or default_workers(),
+        "threads": threads,
+        "timeout": timeout,
+    }
+    try:
+        Server(settings, options).run()
+    finally:
+        if runner is not None:
+            _stop(runner)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def register(group: click.Group) -> None:
+    group.add_command(run)
+    group.add_command(serve)

@@ -1,0 +1,95 @@
+"""One JSON log line per request, and the request's timing in the metrics (SPEC §8)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from adapters.metrics import Metrics
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+COMMAND_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+_request_log = logging.getLogger("statusboard.http")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: str) -> None:
+    """JSON lines on stderr for everything under the ``statusboard`` logger."""
+    logger = logging.getLogger("statusboard")
+    logger.setLevel(level)
+    if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def outcome(status: int) -> str:
+    """What a request came to; commands that succeeded say applied or noop themselves."""
+    if status >= 500:
+        return "error"
+    if status == 409:
+        return "conflict"
+    if status >= 400:
+        return "invalid"
+    return str(g.get("outcome", "ok"))
+
+
+def request_id() -> str:
+    """The client's X-Request-ID when it is sane, else one of ours; fixed once per request."""
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return str(g.request_id)
+
+
+def _start() -> None:
+    g.started = time.perf_counter()
+    request_id()
+
+
+def _finish(metrics: Metrics, response: Response) -> Response:
+    response.headers["X-Request-ID"] = request_id()
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    status, result = response.status_code, outcome(response.status_code)
+    metrics.request_seconds.labels(request.method, route, str(status)).observe(seconds)
+    if request.method in COMMAND_METHODS and request.url_rule is not None and status != 401:
+        metrics.commands.labels(request.endpoint or route, result).inc()
+    fields = {
+        "request_id": request_id(),
+        "method": request.method,
+        "route": route,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 2),
+        "actor": g.get("actor"),
+        "outcome": result,
+    }
+    _request_log.info("%s %s %s", request.method, route, status, extra={"fields": fields})
+    return response
+
+
+def install(app: Flask, metrics: Metrics) -> None:
+    app.before_request(_start)
+    app.after_request(lambda response: _finish(metrics, response))

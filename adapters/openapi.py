@@ -1,0 +1,154 @@
+"""The OpenAPI 3 document, generated from the endpoint declarations and their schemas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from werkzeug.routing import Rule
+
+from adapters.api.operation import Operation
+from adapters.errors import PROBLEM_JSON
+from adapters.observability import REQUEST_ID
+from adapters.schemas import ConflictProblemSchema, ProblemSchema
+
+ERROR_TEXT = {
+    400: "Malformed JSON",
+    401: "Missing, unknown or revoked token",
+    403: "The token's role is too low",
+    404: "Not found",
+    409: "Someone else changed this first (or the service code is taken)",
+    413: "Body over 64 KiB",
+    415: "The body is not JSON",
+    422: "Invalid request: see errors, allowed or current_version",
+    429: "Rate limit reached; see Retry-After",
+    503: "The database or the read model is not available now; see Retry-After",
+}
+HEADERS = {
+    "X-Event-Position": "Position of the command's last event in the log",
+    "X-Projection-Position": "Position the read model answered from",
+    "Location": "URL of the created record",
+    "ETag": "The version of the record",
+    "X-Request-ID": "The request's id, as stored on the events it appended",
+}
+_INTEGER_HEADERS = frozenset({"X-Event-Position", "X-Projection-Position"})
+#: ``<uuid:appointment_id>`` in a Flask rule.
+_VARIABLE = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _header(name: str) -> dict[str, Any]:
+    kind = "integer" if name in _INTEGER_HEADERS else "string"
+    return {"description": HEADERS[name], "schema": {"type": kind}}
+
+
+def _problem(status: int) -> dict[str, Any]:
+    schema = ConflictProblemSchema if status == 409 else ProblemSchema
+    response: dict[str, Any] = {
+        "description": ERROR_TEXT.get(status, "Error"),
+        "content": {PROBLEM_JSON: {"schema": schema}},
+    }
+    if status in (429, 503):
+        response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+    return response
+
+
+def error_statuses(op: Operation) -> list[int]:
+    statuses = set(op.errors) | {503}
+    if op.role is not None:
+        statuses |= {401, 403, 429}
+    if op.query is not None or op.body is not None:
+        statuses.add(422)
+    if op.body is not None:
+        statuses |= {400, 413, 415}
+    if op.headers and op.headers[0] == "X-Event-Position":
+        statuses.add(422)  # a reused Idempotency-Key
+    return sorted(statuses)
+
+
+def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = [
+        {
+            "in": "path",
+            "name": name,
+            "required": True,
+            "schema": {"type": "string", "format": "uuid"}
+            if kind == "uuid"
+            else {"type": "string"},
+        }
+        for kind, name in _VARIABLE.findall(rule.rule)
+    ]
+    if op.query is not None:
+        parameters.append({"in": "query", "schema": op.query})
+    parameters.append(
+        {
+            "in": "header",
+            "name": "X-Request-ID",
+            "required": False,
+            "schema": {"type": "string", "pattern": f"^{REQUEST_ID.pattern}$"},
+        }
+    )
+    if "X-Event-Position" in op.headers:
+        parameters.append(
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": False,
+                "description": "A retry with the same key and body returns the first outcome.",
+                "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]{1,128}$"},
+            }
+        )
+    return parameters
+
+
+def describe(op: Operation, rule: Rule, doc: str | None) -> dict[str, Any]:
+    success: dict[str, Any] = {
+        "description": op.summary,
+        "headers": {name: _header(name) for name in (*op.headers, "X-Request-ID")},
+        "content": {op.media_type: {"schema": op.response or {"type": "object"}}},
+    }
+    if op.media_type != "application/json":
+        success["content"] = {op.media_type: {"schema": {"type": "string"}}}
+    described: dict[str, Any] = {
+        "operationId": str(rule.endpoint).replace(".", "_"),
+        "summary": op.summary,
+        "description": " ".join((doc or "").split())
+        + (f" Role: {op.role}." if op.role else " No token needed."),
+        "tags": [op.tag],
+        "security": [{"bearer": []}] if op.role else [],
+        "parameters": _parameters(op, rule),
+        "responses": {str(op.status): success}
+        | {str(status): _problem(status) for status in error_statuses(op)},
+    }
+    if op.body is not None:
+        described["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": op.body}},
+        }
+    return described
+
+
+def openapi_path(rule: Rule) -> str:
+    return _VARIABLE.sub(lambda match: f"{{{match[2]}}}", rule.rule)
+
+
+def build(app: Flask) -> dict[str, Any]:
+    spec = APISpec(
+        title="Status Board",
+        version="1",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "An event-sourced appointment status board."},
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        view = app.view_functions[rule.endpoint]
+        op: Operation | None = getattr(view, "operation", None)
+        if op is not None:
+            spec.path(
+                path=openapi_path(rule),
+                operations={op.method.lower(): describe(op, rule, view.__doc__)},
+            )
+    return spec.to_dict()

@@ -1,0 +1,71 @@
+"""Unauthenticated endpoints for operators: liveness, readiness, metrics and the API document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from adapters import openapi
+from adapters.api.operation import Operation, operation
+from adapters.errors import NotReadyError
+from adapters.runtime import services
+from adapters.schemas import HealthSchema, ReadySchema
+from application.errors import StorageUnavailableError
+from projections.status import ProjectionStatus
+
+bp = Blueprint("ops", __name__)
+
+#: A projection further behind than this is not ready to serve.
+MAX_LAG_EVENTS = 10_000
+MAX_LAG_SECONDS = 30.0
+
+
+@operation(bp, "/healthz", Operation("GET", "The process is alive", HealthSchema))
+def healthz() -> dict[str, str]:
+    """Answers without touching the database."""
+    return {"status": "ok"}
+
+
+@operation(bp, "/readyz", Operation("GET", "Ready to serve", ReadySchema, errors=(503,)))
+def readyz() -> dict[str, Any]:
+    """The database answers and every projection runs within its lag limits."""
+    found = services()
+    try:
+        found.board.head_position()
+    except StorageUnavailableError as error:
+        raise NotReadyError(["database unreachable"]) from error
+    statuses = found.read_side.status(found.board)
+    reasons = [reason for status in statuses for reason in _lagging(status)]
+    if reasons:
+        raise NotReadyError(reasons)
+    return {"status": "ready", "reasons": [], "projections": statuses}
+
+
+def _lagging(status: ProjectionStatus) -> list[str]:
+    if not status.running:
+        return [f"projection {status.name} is not running: {status.reason or 'no runner'}"]
+    if status.lag_events > MAX_LAG_EVENTS or (status.lag_seconds or 0.0) > MAX_LAG_SECONDS:
+        return [f"projection {status.name} is {status.lag_events} events behind"]
+    return []
+
+
+@operation(
+    bp,
+    "/metrics",
+    Operation("GET", "Prometheus metrics", None, media_type=CONTENT_TYPE_LATEST.split(";")[0]),
+)
+def metrics() -> Response:
+    """This process's counters; under gunicorn, each worker has its own."""
+    registry = current_app.extensions["statusboard_metrics"].registry
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+@operation(bp, "/api/openapi.json", Operation("GET", "This document", None))
+def openapi_document() -> dict[str, Any]:
+    """OpenAPI 3, generated from the endpoints' schemas."""
+    cached: dict[str, Any] | None = current_app.extensions.get("statusboard_openapi")
+    if cached is None:
+        cached = current_app.extensions["statusboard_openapi"] = openapi.build(current_app)
+    return cached

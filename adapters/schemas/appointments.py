@@ -1,0 +1,129 @@
+"""Shapes of appointments and the commands on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from adapters.schemas.common import ChangeSchema, ResponseSchema, UtcDateTime, expected_version
+from domain import values
+from domain.status import STATUSES
+
+
+class CustomerSchema(Schema):
+    name = fields.String(required=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+
+
+class StaffSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class BookedServiceSchema(Schema):
+    code = fields.String(required=True)
+    quantity = fields.Integer(strict=True, validate=validate.Range(1, values.MAX_QUANTITY))
+
+
+class BookSchema(Schema):
+    location_id = fields.String(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(
+        metadata={"description": "Defaults to starts_at plus the services' total duration."}
+    )
+    customer = fields.Nested(CustomerSchema, required=True)
+    staff = fields.Nested(StaffSchema, allow_none=True)
+    services = fields.List(
+        fields.Nested(BookedServiceSchema), required=True, validate=validate.Length(min=1)
+    )
+    notes = fields.String(validate=validate.Length(max=values.MAX_NOTES))
+
+
+class ServiceLineSchema(ResponseSchema):
+    service_id = fields.String(dump_only=True)
+    code = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    unit_price_cents = fields.Integer(dump_only=True)
+    duration_minutes = fields.Integer(dump_only=True)
+    quantity = fields.Integer(dump_only=True)
+
+
+class AppointmentSchema(ResponseSchema):
+    id = fields.UUID(dump_only=True)
+    location_id = fields.String(dump_only=True)
+    starts_at = UtcDateTime(dump_only=True)
+    ends_at = UtcDateTime(dump_only=True)
+    customer = fields.Nested(CustomerSchema, dump_only=True)
+    staff = fields.Nested(StaffSchema, dump_only=True, allow_none=True)
+    service_lines = fields.List(fields.Nested(ServiceLineSchema), dump_only=True)
+    total_cents = fields.Integer(dump_only=True)
+    notes = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, validate=validate.OneOf(STATUSES))
+    status_since = UtcDateTime(dump_only=True)
+    allowed_moves = fields.Function(
+        lambda appointment: list(appointment.allowed_moves()),
+        dump_only=True,
+        metadata={"type": "array", "items": {"type": "string", "enum": list(STATUSES)}},
+    )
+    version = fields.Integer(dump_only=True)
+    created_at = UtcDateTime(attribute="created_on", dump_only=True)
+    updated_at = UtcDateTime(attribute="modified_on", dump_only=True)
+
+
+class AppointmentQuerySchema(Schema):
+    """Support's time travel: the appointment as it was at a version or an instant."""
+
+    version = fields.Integer(validate=validate.Range(min=1))
+    at = UtcDateTime()
+
+    @validates_schema
+    def one_of_version_or_at(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "version" in data and "at" in data:
+            raise ValidationError("give version or at, not both", "at")
+
+
+class MoveSchema(Schema):
+    to_status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    expected_version = expected_version()
+    reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=values.MAX_REASON),
+        metadata={"description": "Required to reopen a completed, cancelled or no-show card."},
+    )
+
+
+class MoveResultSchema(ResponseSchema):
+    appointment = fields.Nested(AppointmentSchema, attribute="aggregate", dump_only=True)
+    applied = fields.Boolean(
+        dump_only=True, metadata={"description": "False when the card already was there."}
+    )
+    position = fields.Integer(dump_only=True)
+
+
+class EditSchema(Schema):
+    expected_version = expected_version()
+    notes = fields.String(validate=validate.Length(max=values.MAX_NOTES))
+    staff = fields.Nested(StaffSchema, allow_none=True)
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
+
+
+class EditResultSchema(ResponseSchema):
+    appointment = fields.Nested(AppointmentSchema, attribute="aggregate", dump_only=True)
+    position = fields.Integer(dump_only=True)
+
+
+class ServiceLineAddSchema(Schema):
+    code = fields.String(required=True)
+    quantity = fields.Integer(strict=True, validate=validate.Range(1, values.MAX_QUANTITY))
+    expected_version = expected_version()
+
+
+class ServiceLineRemoveQuerySchema(Schema):
+    expected_version = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class HistorySchema(ResponseSchema):
+    items = fields.List(fields.Nested(ChangeSchema), dump_only=True)

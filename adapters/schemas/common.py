@@ -1,0 +1,99 @@
+"""Fields and checks the shapes share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from domain import values
+from domain.errors import FieldError
+
+
+def expected_version() -> fields.Integer:
+    """The version of the record the client last saw: every change to a record carries it."""
+    return fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "The version of the record the client last saw."},
+    )
+
+
+def min_position() -> fields.Integer:
+    return fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={"description": "Wait until the read model has processed this position."},
+    )
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """ISO 8601 with an offset on the way in; always UTC on the way out."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def jsonable(value: Any) -> Any:
+    """Event values in their JSON form: times as ISO 8601, ids as strings."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, (date, UUID)):
+        return str(value) if isinstance(value, UUID) else value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    return value
+
+
+class Changes(fields.Dict):
+    """``{field: [before, after]}``; the values are whatever the field holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(keys=fields.String(), values=fields.List(fields.Raw()), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else jsonable(value)
+
+
+class ResponseSchema(Schema):
+    """A shape the API answers with. More members may be added; clients ignore the unknown."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ChangeSchema(ResponseSchema):
+    """One event of a record's history, told as what it changed."""
+
+    version = fields.Integer(dump_only=True)
+    type = fields.String(dump_only=True)
+    at = UtcDateTime(dump_only=True)
+    actor = fields.String(dump_only=True)
+    request_id = fields.String(dump_only=True)
+    idempotency_key = fields.String(dump_only=True, allow_none=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    changes = Changes(dump_only=True)
+
+
+def domain_rule(check: Callable[[str], object]) -> Callable[[str], None]:
+    """A marshmallow validator from a domain check, so the rule is written once."""
+
+    def validator(value: str) -> None:
+        try:
+            check(value)
+        except FieldError as error:
+            raise ValidationError(error.message) from None
+
+    return validator
+
+
+def plain_text(max_len: int) -> Callable[[str], None]:
+    """Free text of at most ``max_len`` characters, with no control characters."""
+    return domain_rule(lambda value: values.text("value", value, min_len=0, max_len=max_len))

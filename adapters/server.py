@@ -1,0 +1,43 @@
+"""Production serving: gunicorn workers, each building its own app after the fork."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from adapters.app import create_app
+from adapters.settings import Settings
+
+#: Each worker holds its own database pools, so more workers mean more connections.
+MAX_WORKERS = 8
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS)
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn with threaded workers; the app is loaded in each worker (no preload)."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = {
+            "worker_class": "gthread",
+            "preload_app": False,
+            "accesslog": None,
+            "errorlog": "-",
+            # One control socket per user would be shared by every server on the host.
+            "control_socket_disable": True,
+            **options,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Flask:
+        return create_app(self.settings)
