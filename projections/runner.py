@@ -127,7 +127,7 @@ class NotifyListener(threading.Thread):
             connection.execute(f'LISTEN "{self.channel}"')
             self._wake()  # anything saved while we were not listening
             while not self.stopping.is_set():
-                for _ in connection.notifies(timeout=1.0, stop_after=1):
+                for _ in connection.notifies(timeout=0.2, stop_after=1):
                     self._wake()
 
     def _wake(self) -> None:

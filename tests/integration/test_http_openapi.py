@@ -41,6 +41,7 @@ ENDPOINTS = {
     ("post", f"{API}/services"),
     ("get", f"{API}/services/{{service_id}}"),
     ("patch", f"{API}/services/{{service_id}}"),
+    ("get", f"{API}/activity"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
