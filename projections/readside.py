@@ -162,6 +162,11 @@ class ReadSide:
         )
         return cls(store, database_url, timezone)
 
+    @property
+    def _bytewise(self) -> str:
+        """Names sort the same on both databases: by code point, as SQLite does."""
+        return ' COLLATE "C"' if self.store.dialect == "postgres" else ""
+
     def status(self, app: StatusBoard) -> list[ProjectionStatus]:
         return projection_status(app, self.store, self.database_url, self.timezone)
 
@@ -175,7 +180,7 @@ class ReadSide:
             cursor.execute(
                 f"SELECT {_CARD_COLUMNS} FROM {BOARD.name(generation)}"
                 f" WHERE location_id = ? AND day = ?{by_staff}"
-                " ORDER BY starts_at, customer_name, id",
+                f" ORDER BY starts_at, customer_name{self._bytewise}, id",
                 (location, day.isoformat(), *params),
             )
             rows = cursor.fetchall()

@@ -1,0 +1,136 @@
+"""A projection that meets an event it cannot fold stops there, says where, and skips nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from domain.appointment import Appointment
+from projections.base import Projection, Row
+from projections.board import BoardProjection
+from projections.runner import Runner
+from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
+
+#: For behaviour no store changes: run on the embedded stores only, keeping PostgreSQL runs few.
+WITHOUT_POSTGRES = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
+
+
+class PoisonedBoard(BoardProjection):
+    """The board, unable to fold a notes edit that reads "poison"."""
+
+    def fold(self, row: Row | None, event: Any) -> Row:
+        if isinstance(event, Appointment.NotesEdited) and event.notes == "poison":
+            raise ValueError("cannot fold this")
+        return super().fold(row, event)
+
+
+@pytest.fixture
+def model(database_url: str) -> Iterator[ReadModel]:
+    """Ada and Bea booked, Bea's notes poisoned, Cy booked after; nothing projected yet."""
+    model = ReadModel(database_url)
+    model.book("Ada")
+    bea = model.book("Bea")
+    model.edit(bea, notes="poison")
+    model.book("Cy")
+    yield model
+    model.close()
+
+
+@pytest.fixture
+def run() -> Iterator[Any]:
+    """Starts runners over given projections; stops them after the test."""
+    started: list[Runner] = []
+
+    def start(model: ReadModel, board: Projection) -> Runner:
+        projections = [board, model.projections["stats"], model.projections["services"]]
+        started.append(Runner(model.app, model.store, projections, model.url, poll_interval=0.1))
+        started[-1].start()
+        return started[-1]
+
+    yield start
+    for runner in started:
+        runner.stop()
+
+
+def poisoned_position(model: ReadModel) -> int:
+    return model.app.head_position() - 1
+
+
+def customers(model: ReadModel) -> list[str]:
+    return [card.customer_name for card in model.read_side.board(LOCATION, DAY).cards]
+
+
+def stopped(runner: Runner) -> None:
+    board_worker = runner.workers[0]
+    board_worker.join(10)
+    assert not board_worker.is_alive()
+
+
+class TestUnprocessableEvent:
+    def test_the_projection_stops_after_folding_everything_before_the_event(
+        self, model: ReadModel, run: Any
+    ) -> None:
+        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+
+        assert model.read_side.position("board") == poisoned_position(model) - 1
+        assert customers(model) == ["Ada", "Bea"]
+
+    def test_status_says_it_is_not_running_and_names_the_position_and_event_type(
+        self, model: ReadModel, run: Any
+    ) -> None:
+        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+
+        board, *others = model.read_side.status(model.app)
+
+        assert (board.name, board.running) == ("board", False)
+        assert board.reason is not None
+        assert f"position {poisoned_position(model)}" in board.reason
+        assert "NotesEdited" in board.reason
+        assert board.lag_events == 2
+        assert model.store.fetchone(
+            "SELECT stopped_position FROM projection_state WHERE projection = 'board'"
+        ) == (poisoned_position(model),)
+
+    @WITHOUT_POSTGRES
+    def test_the_stop_is_logged_with_position_and_event_type(
+        self, model: ReadModel, run: Any, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.ERROR, logger="statusboard.projections"):
+            stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+
+        (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+        assert str(poisoned_position(model)) in record.getMessage()
+        assert "NotesEdited" in record.getMessage()
+
+    @WITHOUT_POSTGRES
+    def test_the_other_projections_keep_running(self, model: ReadModel, run: Any) -> None:
+        runner = run(model, PoisonedBoard(model.projections["board"].timezone))
+        stopped(runner)
+
+        assert model.read_side.wait_for("stats", model.app.head_position(), 5)
+        assert model.read_side.stats(LOCATION, DAY).total == 3
+        assert [worker.is_alive() for worker in runner.workers] == [False, True, True]
+
+    @WITHOUT_POSTGRES
+    def test_a_restart_stops_at_the_same_event_again(self, model: ReadModel, run: Any) -> None:
+        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+
+        assert model.read_side.position("board") == poisoned_position(model) - 1
+        assert customers(model) == ["Ada", "Bea"]
+
+    def test_a_fixed_projection_resumes_from_the_event_it_stopped_at(
+        self, model: ReadModel, run: Any
+    ) -> None:
+        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+
+        run(model, model.projections["board"])
+
+        assert model.read_side.wait_for("board", model.app.head_position(), 5)
+        assert customers(model) == ["Ada", "Bea", "Cy"]
+        assert model.rebuild("board", dry_run=True).counts() == (0, 0, 0)
+        board = model.read_side.status(model.app)[0]
+        assert (board.running, board.reason) == (True, None)
