@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from prometheus_client import CollectorRegistry
 
-from adapters import api, commands, errors, observability, ops, ratelimit
+from adapters import api, commands, errors, observability, ops, ratelimit, web
 from adapters.auth import warn_if_open
 from adapters.metrics import Metrics, ProjectionCollector
 from adapters.runtime import EXTENSION, Runtime
@@ -40,6 +40,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     api.register(app)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(web.bp)
     commands.register(app.cli)
     return app
 
