@@ -17,7 +17,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(BIN)/statusboard db init
 	$(BIN)/statusboard seed-demo --if-empty
-	$(BIN)/statusboard run
+	$(BIN)/statusboard run --print-admin-token
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

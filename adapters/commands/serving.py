@@ -10,15 +10,19 @@ import click
 from flask.cli import with_appcontext
 
 from adapters.runtime import EXTENSION, Runtime, runtime
+from adapters.tokens import TokenStore
 from application.persistence import is_postgres
+
+LOCAL_ADMIN = "local-admin"
 
 
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--print-admin-token", is_flag=True, help="Create and print an admin token.")
+@click.option("--location", default="downtown", show_default=True, help="Board shown first.")
 @with_appcontext
-def run(host: str, port: int, print_admin_token: bool) -> None:
+def run(host: str, port: int, print_admin_token: bool, location: str) -> None:
     """Development server, with the projections running inside it."""
     from werkzeug.serving import run_simple
 
@@ -27,11 +31,12 @@ def run(host: str, port: int, print_admin_token: bool) -> None:
     app = create_app(runtime().settings.replace(embedded_projections=True))
     served: Runtime = app.extensions[EXTENSION]
     tokens = served.services.tokens
-    url = f"http://{host}:{port}/"
+    url = f"http://{host}:{port}/?location={location}"
     if tokens is not None and (print_admin_token or tokens.active_count() == 0):
-        _record, secret = tokens.issue("local-admin", "admin")
+        secret = _fresh_local_admin(tokens)
         click.echo(f"Admin token (shown once): {secret}")
-        click.echo(f"Open {url}?token={secret}")
+        # After '#', the token never reaches a server log; the page reads it from there.
+        click.echo(f"Open {url}#token={secret}")
     else:
         click.echo(f"Open {url}")
     # Our JSON line per request says more than werkzeug's access log.
@@ -40,6 +45,14 @@ def run(host: str, port: int, print_admin_token: bool) -> None:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         served.close()
+
+
+def _fresh_local_admin(tokens: TokenStore) -> str:
+    """A new token for the local admin; the one printed at the last start stops working."""
+    for record in tokens.all():
+        if record.name == LOCAL_ADMIN and record.revoked_at is None:
+            tokens.revoke(record.id)
+    return tokens.issue(LOCAL_ADMIN, "admin")[1]
 
 
 @click.command("serve")

@@ -27,7 +27,9 @@ def test_run_prints_an_admin_url_and_serves_the_board(tmp_path: Path) -> None:
     try:
         assert server.stdout is not None
         lines = [server.stdout.readline() for _ in range(2)]
-        match = re.search(rf"http://127\.0\.0\.1:{port}/\?token=(sb_\S+)", lines[1])
+        match = re.search(
+            rf"http://127\.0\.0\.1:{port}/\?location=downtown#token=(sb_\S+)", lines[1]
+        )
         assert match, lines
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/admin/appointments/board?location=main",
