@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate
 from domain import status as st
 from domain import values
 from domain.errors import FieldError, InvalidTransitionError
-from domain.moment import event_time
+from domain.moment import StampedEvent
 from domain.stamp import Stamp
 from domain.values import Customer, ServiceLine, Staff
 
@@ -28,14 +28,8 @@ STATE_FIELDS: tuple[str, ...] = (
 
 
 class Appointment(Aggregate):
-    class Event(Aggregate.Event):
-        actor: str
-        request_id: str
-        idempotency_key: str | None
-
-        @staticmethod
-        def create_timestamp() -> datetime:
-            return event_time()
+    class Event(StampedEvent):
+        pass
 
     class Booked(Event, Aggregate.Created):
         location_id: str

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
-from eventsourcing.domain import datetime_now_with_tzinfo
+from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
 
 _moment: ContextVar[datetime | None] = ContextVar("statusboard_moment", default=None)
 
@@ -27,3 +27,16 @@ def occurring_at(moment: datetime) -> Iterator[None]:
 
 def event_time() -> datetime:
     return _moment.get() or datetime_now_with_tzinfo()
+
+
+class StampedEvent(Aggregate.Event):
+    """What every event of ours records besides its change: who, in which request, under
+    which idempotency key, and when."""
+
+    actor: str
+    request_id: str
+    idempotency_key: str | None
+
+    @staticmethod
+    def create_timestamp() -> datetime:
+        return event_time()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -9,7 +8,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import values
 from domain.errors import FieldError, ServiceRetiredError
-from domain.moment import event_time
+from domain.moment import StampedEvent
 from domain.stamp import Stamp
 from domain.values import ServiceLine
 
@@ -25,14 +24,8 @@ def service_id_for(code: str) -> UUID:
 
 
 class Service(Aggregate):
-    class Event(Aggregate.Event):
-        actor: str
-        request_id: str
-        idempotency_key: str | None
-
-        @staticmethod
-        def create_timestamp() -> datetime:
-            return event_time()
+    class Event(StampedEvent):
+        pass
 
     class Added(Event, Aggregate.Created):
         code: str
