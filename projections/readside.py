@@ -395,6 +395,11 @@ def _encode_cursor(*keys: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _bindable(text: str) -> bool:
+    """Text both databases take as a parameter: no NUL character, no lone surrogate."""
+    return "\x00" not in text and not any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def _decode_cursor(cursor: str | None, size: int) -> tuple[str, ...] | None:
     if not cursor:
         return None
@@ -405,7 +410,7 @@ def _decode_cursor(cursor: str | None, size: int) -> tuple[str, ...] | None:
     if (
         not isinstance(keys, list)
         or len(keys) != size
-        or not all(isinstance(key, str) for key in keys)
+        or not all(isinstance(key, str) and _bindable(key) for key in keys)
     ):
         raise InvalidCursorError("cursor is not one this service issued")
     return tuple(keys)

@@ -64,13 +64,14 @@ class ProjectionWorker(threading.Thread):
         try:
             if not self.leadership.acquire():
                 return False
+            record_stop(self.follower.store, self.projection_name, None, None)
         except TRANSIENT_ERRORS + (psycopg.Error,) as error:
+            self.leadership.release()
             logger.warning(
                 "projection %s cannot reach the database: %s", self.projection_name, error
             )
             return False
         logger.info("projection %s: this runner is now active", self.projection_name)
-        record_stop(self.follower.store, self.projection_name, None, None)
         return True
 
     def _follow(self) -> None:

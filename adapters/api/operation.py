@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from marshmallow import Schema
 
 from adapters.auth import require
+from adapters.errors import MalformedJsonError
 from adapters.runtime import runtime
 
 API_PREFIX = "/api/admin"
@@ -67,8 +68,11 @@ def operation(bp: Blueprint, rule: str, op: Operation) -> Callable[[View], View]
 
 
 def json_body() -> Any:
-    """The request's JSON; malformed JSON or bytes that are not UTF-8 are a 400."""
-    return request.get_json()
+    """The request's JSON; a 400 when it is malformed, not UTF-8, or nested too deep to parse."""
+    try:
+        return request.get_json()
+    except RecursionError:
+        raise MalformedJsonError("The body is not valid JSON: it nests too deeply.") from None
 
 
 def respond(op: Operation, result: Any) -> Response:

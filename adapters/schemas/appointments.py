@@ -10,6 +10,9 @@ from adapters.schemas.common import ChangeSchema, ResponseSchema, UtcDateTime, e
 from domain import values
 from domain.status import STATUSES
 
+#: Both stores keep versions as 64-bit integers.
+MAX_VERSION = 2**63 - 1
+
 
 class CustomerSchema(Schema):
     name = fields.String(required=True)
@@ -75,7 +78,7 @@ class AppointmentSchema(ResponseSchema):
 class AppointmentQuerySchema(Schema):
     """Support's time travel: the appointment as it was at a version or an instant."""
 
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_VERSION))
     at = UtcDateTime()
 
     @validates_schema

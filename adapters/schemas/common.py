@@ -33,6 +33,14 @@ def min_position() -> fields.Integer:
 class UtcDateTime(fields.AwareDateTime):
     """ISO 8601 with an offset on the way in; always UTC on the way out."""
 
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(UTC)  # year 1 east of UTC, or year 9999 west of it, has no UTC
+        except OverflowError:
+            raise ValidationError("is out of range") from None
+        return moment
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if isinstance(value, datetime):
             value = value.astimezone(UTC)
