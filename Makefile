@@ -2,8 +2,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: venv .venv run test lint stress clean
+.PHONY: venv .venv run test lint stress loadtest clean
 
 venv .venv: $(STAMP)
 
@@ -11,6 +12,10 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[test]'
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
 run: $(STAMP)
@@ -28,6 +33,11 @@ test: lint
 
 stress: $(STAMP)
 	STATUSBOARD_STRESS_FACTOR=10 $(BIN)/pytest tests -m "stress or not stress"
+
+# A fresh local stack on PostgreSQL (127.0.0.1:5432), or URL=... TOKEN=... for a deployment;
+# more options through ARGS, e.g. ARGS="--profile full" (see benchmarks/load/run.py).
+loadtest: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.load.run $(if $(URL),--url '$(URL)' --token '$(TOKEN)') $(ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError, Notification, OperationalE
 
 from application.statusboard import StatusBoard
 from projections.base import Event, Projection
-from projections.schema import advance, live_generation, tracked_position
+from projections.schema import advance, live_generation, live_position, tracked_position
 from projections.store import Cursor, SqlStore
 from projections.view import ProjectionView
 
@@ -59,22 +59,32 @@ class Follower:
     def catch_up(
         self, head: int | None = None, progress: Callable[[int], None] | None = None
     ) -> int:
-        """Processes batches until the view reaches ``head`` (the log's end when None)."""
+        """Processes batches until the view reaches ``head`` (the log's end when None).
+
+        A batch that is not full reached the head read for it, which ends the catch-up: the
+        runner is woken again for whatever was appended since, so no empty batch is read just
+        to confirm there is nothing more.
+        """
         done = 0
-        while moved := self.step(head):
+        while True:
+            moved, full = self._step(head)
             done += moved
-            if progress is not None:
+            if moved and progress is not None:
                 progress(moved)
-        return done
+            if not (moved and full):
+                return done
 
     def step(self, head: int | None = None) -> int:
         """One batch; returns how many positions the view advanced (0 when caught up)."""
-        view = self.view()
-        tracked = view.max_tracking_id(self.app.name)
+        return self._step(head)[0]
+
+    def _step(self, head: int | None) -> tuple[int, bool]:
+        """One batch: how many positions the view advanced, and whether the batch was full."""
+        view, tracked = self._where()
         position = tracked or 0
         head = self.app.recorder.max_notification_id() or 0 if head is None else head
         if position >= head:
-            return 0
+            return 0, False
         notifications = self.app.recorder.select_notifications(
             start=position + 1, limit=self.batch_size, stop=head, topics=self.projection.topics
         )
@@ -84,13 +94,23 @@ class Follower:
         try:
             view.process(events, self.app.name, tracked, end)
         except IntegrityError:
-            return 0  # another follower moved the position first; read it again
+            return 0, False  # another follower moved the position first; read it again
         except TRANSIENT_ERRORS:
             raise
         except Exception:
             self._find_failure(view, notifications, events, tracked)
             raise
-        return end - position
+        return end - position, full
+
+    def _where(self) -> tuple[ProjectionView, int | None]:
+        """The view to fold into and how far it has read, in one transaction."""
+        name, application_name = self.projection.name, self.app.name
+        with self.store.transaction(write=False) as cursor:
+            if self.generation is not None:
+                view = ProjectionView(self.store, self.projection, self.generation)
+                return view, tracked_position(cursor, name, self.generation, application_name)
+            generation, tracked = live_position(cursor, name, application_name)
+        return ProjectionView(self.store, self.projection, generation, live_only=True), tracked
 
     def _decode(self, notifications: Sequence[Notification]) -> list[Event]:
         events = []

@@ -6,6 +6,7 @@ psycopg's ``%s``. Every statement is parameterised.
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import tempfile
 import threading
@@ -20,7 +21,14 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from application.persistence import MEMORY_URL, is_postgres, is_sqlite, postgres_env, sqlite_path
+from application.persistence import (
+    MEMORY_URL,
+    SweepingCheck,
+    is_postgres,
+    is_sqlite,
+    postgres_env,
+    sqlite_path,
+)
 
 
 class Cursor(Protocol):
@@ -174,18 +182,32 @@ def conninfo(database_url: str, *, connect_timeout: int = 5) -> str:
     )
 
 
+def check_idle(connection: psycopg.Connection[Any]) -> None:
+    """Checks a pooled connection with a round trip only when the server has written to it
+    while it sat idle, which is what it does when it ends the session (a restart, a terminated
+    backend): a healthy connection is handed out without paying a round trip per transaction."""
+    if connection.closed:
+        ConnectionPool.check_connection(connection)
+        return
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    if poller.poll(0):
+        ConnectionPool.check_connection(connection)
+
+
 class PostgresStore(SqlStore):
     dialect = "postgres"
 
     def __init__(self, database_url: str, *, pool_size: int = 5, lock_timeout_seconds: int = 5):
         self.conninfo = conninfo(database_url)
-        self.pool = ConnectionPool(
+        check = SweepingCheck(check_idle)
+        self.pool = check.pool = ConnectionPool(
             self.conninfo,
             min_size=1,
             max_size=max(pool_size, 1),
             open=True,
             kwargs={"options": f"-c lock_timeout={lock_timeout_seconds * 1000}"},
-            check=ConnectionPool.check_connection,
+            check=check,
             name="statusboard-read",
         )
 

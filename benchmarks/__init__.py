@@ -1,0 +1,1 @@
+"""Measurements of the status board: throughput, latency and their limits."""
