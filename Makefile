@@ -28,8 +28,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy domain application projections adapters wsgi.py
 
+# Two workers, a test file each at a time: the suite is mostly waiting on the database.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile --durations=10
 
 stress: $(STAMP)
 	STATUSBOARD_STRESS_FACTOR=10 $(BIN)/pytest tests -m "stress or not stress"
