@@ -150,7 +150,11 @@ def run_one(
     samples_path.unlink()
     cores = shares(before, after, ended - started)
     cores["lag sampler"] = cores.pop("this process")
-    return summarise(run, samples, started, ended, sampler, cores)
+    summary = summarise(run, samples, started, ended, sampler, cores)
+    # Locust's own error report names what a failed request met (a reset, a timeout...).
+    report_at = done.stdout.find("Error report")
+    summary["client_errors"] = done.stdout[report_at:][:3000] if report_at >= 0 else ""
+    return summary
 
 
 def summarise(
