@@ -151,9 +151,10 @@ def run_one(
     cores = shares(before, after, ended - started)
     cores["lag sampler"] = cores.pop("this process")
     summary = summarise(run, samples, started, ended, sampler, cores)
-    # Locust's own error report names what a failed request met (a reset, a timeout...).
-    report_at = done.stdout.find("Error report")
-    summary["client_errors"] = done.stdout[report_at:][:3000] if report_at >= 0 else ""
+    # Locust's own error report (on stderr) names what a failed request met: a reset, a timeout.
+    output = done.stdout + done.stderr
+    report_at = output.find("Error report")
+    summary["client_errors"] = output[report_at:][:3000] if report_at >= 0 else ""
     return summary
 
 
