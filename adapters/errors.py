@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from adapters.observability import request_id
 from adapters.schemas import AppointmentSchema, ChangeSchema, ServiceSchema
+from adapters.schemas.common import instance
 from application.errors import (
     ConflictError,
     DuplicateServiceError,
@@ -96,10 +97,10 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _conflict(error: ConflictError) -> dict[str, Any]:
-    schema = ServiceSchema() if isinstance(error.current, Service) else AppointmentSchema()
+    schema = instance(ServiceSchema if isinstance(error.current, Service) else AppointmentSchema)
     return {
         "current": schema.dump(error.current),
-        "conflicting_event": ChangeSchema().dump(error.conflicting),
+        "conflicting_event": instance(ChangeSchema).dump(error.conflicting),
         "fields": list(error.fields),
     }
 

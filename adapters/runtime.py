@@ -32,7 +32,7 @@ class Services:
 def build(settings: Settings) -> Services:
     board = open_application(settings)
     read_side = open_read_side(settings)
-    tokens = TokenStore(read_side.store)
+    tokens = TokenStore(read_side.store, cache_seconds=settings.token_cache_ms / 1000)
     if settings.create_table:
         create_tables(read_side.store, settings.timezone)
         tokens.create_table()

@@ -25,6 +25,7 @@ _COUNTS = (
     ("pool_size", "STATUSBOARD_POOL_SIZE", 1),
     ("max_overflow", "STATUSBOARD_POOL_MAX_OVERFLOW", 0),
     ("lock_timeout_seconds", "STATUSBOARD_LOCK_TIMEOUT", 1),
+    ("token_cache_ms", "STATUSBOARD_TOKEN_CACHE_MS", 0),
 )
 
 
@@ -51,6 +52,9 @@ class Settings:
     max_overflow: int = 10
     lock_timeout_seconds: int = 5
     create_table: bool | None = None
+    #: How long a server process trusts a token it has checked; a revocation made by another
+    #: process (the CLI) takes effect within this time. 0 checks the table on every request.
+    token_cache_ms: int = 1000
 
     def __post_init__(self) -> None:
         embedded_default = not is_postgres(self.database_url)
@@ -84,6 +88,9 @@ class Settings:
             ),
             "lock_timeout_seconds": _number(
                 "STATUSBOARD_LOCK_TIMEOUT", get("STATUSBOARD_LOCK_TIMEOUT")
+            ),
+            "token_cache_ms": _number(
+                "STATUSBOARD_TOKEN_CACHE_MS", get("STATUSBOARD_TOKEN_CACHE_MS")
             ),
             "create_table": _flag("STATUSBOARD_CREATE_TABLES", get("STATUSBOARD_CREATE_TABLES")),
         }

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,11 +41,61 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
 
 
-class TokenStore:
-    """The ``api_tokens`` table, in the same database as everything else."""
+class _Revocations:
+    """Counts revocations made in this process, so every cache in it forgets at once."""
 
-    def __init__(self, store: SqlStore) -> None:
+    count = 0
+
+
+class PrincipalCache:
+    """Principals of recently checked tokens, by the token's hash, for ``seconds``.
+
+    Only valid tokens are kept (a flood of wrong ones cannot push them out or fill memory
+    beyond ``size``). A revocation in this process empties every cache at once; one made by
+    another process is seen when the entry expires.
+    """
+
+    def __init__(self, seconds: float, size: int = 1024) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._revocations = _Revocations.count
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> Principal | None:
+        with self._lock:
+            if self._revocations != _Revocations.count:
+                self._entries.clear()
+                self._revocations = _Revocations.count
+            entry = self._entries.get(digest)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                del self._entries[digest]
+                return None
+            self._entries.move_to_end(digest)
+            return entry[1]
+
+    def put(self, digest: str, principal: Principal, checked_at: float) -> None:
+        with self._lock:
+            if self._revocations != _Revocations.count:
+                return  # checked before a revocation: the answer may be stale already
+            self._entries[digest] = (checked_at + self.seconds, principal)
+            self._entries.move_to_end(digest)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+class TokenStore:
+    """The ``api_tokens`` table, in the same database as everything else.
+
+    With ``cache_seconds`` a valid token is looked up once per that time rather than on every
+    request (a server's setting; the CLI reads the table each time).
+    """
+
+    def __init__(self, store: SqlStore, *, cache_seconds: float = 0.0) -> None:
         self.store = store
+        self.cache = PrincipalCache(cache_seconds) if cache_seconds > 0 else None
 
     def create_table(self) -> None:
         with self.store.transaction() as cursor:
@@ -66,6 +119,17 @@ class TokenStore:
 
     def principal(self, secret: str) -> Principal | None:
         digest = _hash(secret)
+        if self.cache is None:
+            return self._lookup(digest)
+        principal = self.cache.get(digest)
+        if principal is None:
+            checked_at = time.monotonic()
+            principal = self._lookup(digest)
+            if principal is not None:
+                self.cache.put(digest, principal, checked_at)
+        return principal
+
+    def _lookup(self, digest: str) -> Principal | None:
         row = self.store.fetchone(
             "SELECT name, role, token_hash FROM api_tokens"
             " WHERE token_hash = ? AND revoked_at IS NULL",
@@ -82,14 +146,22 @@ class TokenStore:
         return [TokenRecord(int(row[0]), *row[1:]) for row in rows]
 
     def revoke(self, ident: int) -> bool:
-        """Revokes an active token; False when there is none with that id."""
-        with self.store.transaction() as cursor:
-            cursor.execute(
-                "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
-                " RETURNING id",
-                (datetime.now(UTC).isoformat(), ident),
-            )
-            return cursor.fetchone() is not None
+        """Revokes an active token; False when there is none with that id.
+
+        Caches in this process are emptied before and after the write, so a lookup that read
+        the row while the write was under way is not kept either.
+        """
+        _Revocations.count += 1
+        try:
+            with self.store.transaction() as cursor:
+                cursor.execute(
+                    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
+                    " RETURNING id",
+                    (datetime.now(UTC).isoformat(), ident),
+                )
+                return cursor.fetchone() is not None
+        finally:
+            _Revocations.count += 1
 
     def active_count(self) -> int:
         row = self.store.fetchone("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL")

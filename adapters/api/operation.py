@@ -18,6 +18,7 @@ from marshmallow import Schema
 from adapters.auth import require
 from adapters.errors import MalformedJsonError
 from adapters.runtime import runtime
+from adapters.schemas.common import instance
 
 API_PREFIX = "/api/admin"
 View = Callable[..., Any]
@@ -55,9 +56,9 @@ def operation(bp: Blueprint, rule: str, op: Operation) -> Callable[[View], View]
             if op.role is not None:
                 require(op.role, runtime().services.tokens)
             if op.query is not None:
-                path["query"] = op.query().load(request.args)
+                path["query"] = instance(op.query).load(request.args)
             if op.body is not None:
-                path["body"] = op.body().load(json_body())
+                path["body"] = instance(op.body).load(json_body())
             return respond(op, view(**path))
 
         endpoint.operation = op  # type: ignore[attr-defined]
@@ -79,7 +80,7 @@ def respond(op: Operation, result: Any) -> Response:
     if isinstance(result, Response):
         return result
     reply = result if isinstance(result, Reply) else Reply(result)
-    payload = op.response().dump(reply.value) if op.response is not None else reply.value
+    payload = instance(op.response).dump(reply.value) if op.response is not None else reply.value
     response = current_app.response_class(
         current_app.json.dumps(payload), op.status, mimetype=op.media_type
     )

@@ -14,7 +14,7 @@ from rich.table import Table
 from adapters.commands.output import console, progress_bar
 from adapters.components import open_application, open_read_side
 from adapters.schemas.appointments import AppointmentSchema
-from adapters.schemas.common import ChangeSchema, jsonable
+from adapters.schemas.common import ChangeSchema, instance, jsonable
 from adapters.settings import Settings
 from application.history import diff
 from projections.catalog import build_projections
@@ -101,7 +101,7 @@ def replay(
         raise click.UsageError("give --version N or --at TIME")
     app = open_application(Settings.from_env(), create_table=False)
     then = app.get_appointment(appointment_id, version=version, at=at)
-    schema = AppointmentSchema()
+    schema = instance(AppointmentSchema)
     result: dict[str, Any] = {"appointment": schema.dump(then)}
     if diff_to_now:
         now = app.get_appointment(appointment_id)

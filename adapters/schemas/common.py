@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from domain import values
 from domain.errors import FieldError
+
+S = TypeVar("S", bound=Schema)
+
+
+@functools.cache
+def instance(schema: type[S]) -> S:
+    """One instance per schema class, shared by every request and thread.
+
+    Building a schema deep-copies its declared fields (nested ones again on first use), which
+    costs more than the load or dump itself; loads and dumps keep no state on the instance.
+    """
+    return schema()
 
 
 def expected_version() -> fields.Integer:

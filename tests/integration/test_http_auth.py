@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,7 @@ from tests.integration.http_support import (  # noqa: F401 - fixtures by name
     settings_for,
     sqlite_only,
     store_url,
+    token_store,
     tokens,
 )
 
@@ -67,6 +69,47 @@ class TestAuthentication:
         response = client.get(BOARD)
         problem(response, 401)
         assert "invalid_token" in response.headers["WWW-Authenticate"]
+
+    def test_a_token_revoked_by_another_process_stops_working_within_the_cache_time(
+        self, store_url: str
+    ) -> None:
+        app = create_app(settings_for(store_url, token_cache_ms=300))
+        try:
+            secret = token_store(app).issue("desk", "viewer")[1]
+            client = app.test_client()
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+            assert client.get(BOARD).status_code == 200
+            revoked_at = time.monotonic()
+
+            # Another process's revocation: the row changes, nothing in this process hears.
+            token_store(app).store.fetchone(
+                "UPDATE api_tokens SET revoked_at = 'now' WHERE name = 'desk' RETURNING id"
+            )
+            while client.get(BOARD).status_code == 200:
+                assert time.monotonic() - revoked_at < 0.3 + 0.5
+                time.sleep(0.02)
+
+            assert time.monotonic() - revoked_at >= 0.25
+            problem(client.get(BOARD), 401)
+        finally:
+            runtime(app).close()
+
+    @sqlite_only
+    def test_with_no_cache_time_every_request_reads_the_table(self, store_url: str) -> None:
+        app = create_app(settings_for(store_url, token_cache_ms=0))
+        try:
+            secret = token_store(app).issue("desk", "viewer")[1]
+            client = app.test_client()
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+            assert client.get(BOARD).status_code == 200
+
+            token_store(app).store.fetchone(
+                "UPDATE api_tokens SET revoked_at = 'now' WHERE name = 'desk' RETURNING id"
+            )
+
+            problem(client.get(BOARD), 401)
+        finally:
+            runtime(app).close()
 
     def test_the_actor_recorded_on_events_is_the_tokens_name(
         self, app: Flask, tokens: dict[str, str], haircut: dict[str, Any]
