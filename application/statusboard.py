@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import functools
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -37,6 +39,8 @@ from domain.values import ServiceLine
 
 #: How often a command is re-run after losing the race for the next version.
 MAX_ATTEMPTS = 20
+#: How many aggregates, as this process last saved them, a first attempt may start from.
+RECENT_SIZE = 2000
 
 A = TypeVar("A", bound=Aggregate)
 P = ParamSpec("P")
@@ -88,6 +92,9 @@ class StatusBoard(Application[UUID]):
         super().__init__(env)
         self.save_listeners: list[Callable[[int], None]] = []
         self.conflict_listeners: list[Callable[[str], None]] = []
+        #: Aggregates as this process last saved them; never changed once put here.
+        self._recent: LRUCache[UUID, Aggregate] = LRUCache(maxsize=RECENT_SIZE)
+        self._first_attempt = threading.local()
 
     # Commands on appointments.
 
@@ -346,10 +353,26 @@ class StatusBoard(Application[UUID]):
         """
         key = stamp.idempotency_key
         print_ = fingerprint(command, {"target": target, **arguments}) if key else ""
-        for _ in range(MAX_ATTEMPTS):
-            if key and (replayed := self._replayed(stamp.actor, key, print_)) is not None:
+        for attempt_number in range(MAX_ATTEMPTS):
+            first = attempt_number == 0
+            # A first attempt skips the key's lookup: its record is saved with the events, so
+            # a key used before makes that save fail, and the next attempt finds the record.
+            replayed = self._replayed(stamp.actor, key, print_) if key and not first else None
+            if replayed is not None:
                 return replayed
-            aggregate, applied = attempt()
+            self._first_attempt.value, self._first_attempt.trusted = first, False
+            try:
+                aggregate, applied = attempt()
+            except Exception:
+                # An answer decided on this process's copy, or one a key may already hold,
+                # is not final: the store decides it on the next attempt.
+                if first and (key or self._first_attempt.trusted):
+                    continue
+                raise
+            finally:
+                self._first_attempt.value = False
+            if first and self._first_attempt.trusted and not applied:
+                continue  # nothing to save means nothing checks the copy was current
             pending: list[Aggregate] = [aggregate] if applied else []
             if key:
                 pending.append(
@@ -368,11 +391,13 @@ class StatusBoard(Application[UUID]):
                 for listener in self.conflict_listeners:
                     listener(command)
                 continue
+            self._recent.put(aggregate.id, aggregate)
             return Outcome(aggregate, applied, self._position(recordings))
         msg = "too many simultaneous changes to this record; try again"
         raise StorageUnavailableError(msg)
 
     def _replayed(self, actor: str, key: str, print_: str) -> Outcome[Any] | None:
+        """The answer a keyed command got before, if it ran before."""
         try:
             record: IdempotencyRecord = self.repository.get(record_id(actor, key))
         except AggregateNotFoundError:
@@ -401,7 +426,17 @@ class StatusBoard(Application[UUID]):
     def _load_since(
         self, cls: type[A], ident: UUID, expected_version: int | None
     ) -> tuple[A, list[Change]]:
-        """The aggregate now, and the changes its client has not seen."""
+        """The aggregate now, and the changes its client has not seen.
+
+        A first attempt trusts this process's copy of the aggregate when it is at the version
+        the client saw: should someone have appended since, the save fails on that version
+        and the next attempt reads the store.
+        """
+        if expected_version is not None and getattr(self._first_attempt, "value", False):
+            recent = self._recent_copy(ident, expected_version)
+            if isinstance(recent, cls):
+                self._first_attempt.trusted = True
+                return recent, []
         current = self._get(cls, ident)
         if expected_version is None or expected_version == current.version:
             return current, []
@@ -412,6 +447,13 @@ class StatusBoard(Application[UUID]):
         seen: A = self.repository.get(ident, version=expected_version)
         unseen = self.events.get(ident, gt=expected_version, lte=current.version)
         return current, [change for change, _ in replay(cast(Stateful, seen), unseen)]
+
+    def _recent_copy(self, ident: UUID, version: int) -> Aggregate | None:
+        try:
+            recent = self._recent.get(ident)
+        except KeyError:
+            return None
+        return copy.deepcopy(recent) if recent.version == version else None
 
     def _version_at(self, appointment_id: UUID, at: datetime) -> int:
         version = 0

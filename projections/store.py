@@ -6,7 +6,6 @@ psycopg's ``%s``. Every statement is parameterised.
 
 from __future__ import annotations
 
-import select
 import sqlite3
 import tempfile
 import threading
@@ -24,6 +23,7 @@ from psycopg_pool import ConnectionPool
 from application.persistence import (
     MEMORY_URL,
     SweepingCheck,
+    check_idle,
     is_postgres,
     is_sqlite,
     postgres_env,
@@ -63,6 +63,7 @@ class SqlStore(ABC):
             yield cursor
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """One statement's first row, in a transaction of its own."""
         with self.transaction(write=False) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
@@ -182,19 +183,6 @@ def conninfo(database_url: str, *, connect_timeout: int = 5) -> str:
     )
 
 
-def check_idle(connection: psycopg.Connection[Any]) -> None:
-    """Checks a pooled connection with a round trip only when the server has written to it
-    while it sat idle, which is what it does when it ends the session (a restart, a terminated
-    backend): a healthy connection is handed out without paying a round trip per transaction."""
-    if connection.closed:
-        ConnectionPool.check_connection(connection)
-        return
-    poller = select.poll()
-    poller.register(connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
-    if poller.poll(0):
-        ConnectionPool.check_connection(connection)
-
-
 class PostgresStore(SqlStore):
     dialect = "postgres"
 
@@ -206,7 +194,11 @@ class PostgresStore(SqlStore):
             min_size=1,
             max_size=max(pool_size, 1),
             open=True,
-            kwargs={"options": f"-c lock_timeout={lock_timeout_seconds * 1000}"},
+            # Transactions are opened explicitly; a lone read is one round trip, not three.
+            kwargs={
+                "options": f"-c lock_timeout={lock_timeout_seconds * 1000}",
+                "autocommit": True,
+            },
             check=check,
             name="statusboard-read",
         )
@@ -219,6 +211,15 @@ class PostgresStore(SqlStore):
             connection.cursor() as cursor,
         ):
             yield _PostgresCursor(cursor)
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self.pool.connection() as connection:
+            return connection.execute(to_psycopg(sql), params).fetchone()
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.pool.connection() as connection:
+            rows: list[Any] = connection.execute(to_psycopg(sql), params).fetchall()
+            return rows
 
     def connect(self, *, autocommit: bool = True) -> psycopg.Connection[Any]:
         """A connection of its own, outside the pool: for locks and LISTEN."""

@@ -219,7 +219,7 @@ class TestConnectionsKilled:
         answers: list[TestResponse] = []
         reader = threading.Thread(target=lambda: answers.append(client.get(board)))
         with admin_connection(postgres_url) as admin, admin.transaction():
-            admin.execute("LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE")
+            admin.execute("LOCK TABLE projection_state IN ACCESS EXCLUSIVE MODE")
             reader.start()
             wait_until_waiting_for_a_lock(admin)
             admin.execute(TERMINATE)

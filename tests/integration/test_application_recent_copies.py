@@ -1,0 +1,139 @@
+"""A first attempt starts from this process's copy of what it last saved (no read first).
+
+Two StatusBoards on one database stand for two web workers: one's copy falls behind whenever
+the other appends, and every answer must still be the one SPEC §4 gives from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from application.errors import ConflictError, IdempotencyKeyReusedError
+from application.persistence import store_env
+from application.statusboard import StatusBoard
+from domain.appointment import Appointment
+from domain.stamp import Stamp
+
+ANN = Stamp(actor="ann", request_id="req-ann")
+BOB = Stamp(actor="bob", request_id="req-bob")
+BOOKING: dict[str, Any] = {
+    "location_id": "main-street",
+    "starts_at": datetime(2030, 3, 4, 9, 0, tzinfo=UTC),
+    "customer": {"name": "Ada Lovelace"},
+    "services": [{"code": "CUT"}],
+}
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def workers(request: pytest.FixtureRequest) -> Iterator[tuple[StatusBoard, StatusBoard]]:
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    first = StatusBoard(store_env(url))
+    second = StatusBoard(store_env(url))
+    first.add_service(
+        code="CUT",
+        name="Haircut",
+        category="hair",
+        price_cents=2500,
+        duration_minutes=30,
+        stamp=ANN,
+    )
+    yield first, second
+    first.close()
+    second.close()
+
+
+def booked(worker: StatusBoard) -> Appointment:
+    return worker.book_appointment(**BOOKING, stamp=ANN).aggregate
+
+
+def kinds(worker: StatusBoard, appointment: Appointment) -> list[str]:
+    return [type(event).__name__ for event in worker.events.get(appointment.id)]
+
+
+def test_a_change_from_the_version_this_process_saved_reads_nothing_first(
+    workers: tuple[StatusBoard, StatusBoard], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, _ = workers
+    card = booked(ann)
+    reads: list[Any] = []
+    monkeypatch.setattr(ann.repository, "get", lambda *a, **k: reads.append(a) or None)
+
+    outcome = ann.move_appointment(card.id, "checked_in", 1, stamp=ANN)
+
+    assert (outcome.applied, outcome.version, reads) == (True, 2, [])
+
+
+def test_a_stale_move_on_a_copy_behind_the_store_is_decided_by_the_store(
+    workers: tuple[StatusBoard, StatusBoard],
+) -> None:
+    ann, bob = workers
+    card = booked(ann)
+    bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
+
+    with pytest.raises(ConflictError) as conflict:
+        ann.move_appointment(card.id, "cancelled", 1, stamp=ANN)
+
+    assert conflict.value.conflicting.actor == "bob"
+    assert kinds(ann, card) == ["Booked", "Moved"]
+
+
+def test_a_move_to_where_the_copy_already_is_is_not_a_no_op_when_the_store_moved_on(
+    workers: tuple[StatusBoard, StatusBoard],
+) -> None:
+    ann, bob = workers
+    card = booked(ann)
+    bob.move_appointment(card.id, "cancelled", 1, stamp=BOB)
+
+    with pytest.raises(ConflictError):
+        ann.move_appointment(card.id, "scheduled", 1, stamp=ANN)
+
+
+def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_version(
+    workers: tuple[StatusBoard, StatusBoard],
+) -> None:
+    ann, bob = workers
+    card = booked(ann)
+    bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
+
+    outcome = ann.move_appointment(card.id, "checked_in", 1, stamp=ANN)
+
+    assert (outcome.applied, outcome.version) == (False, 2)
+    assert kinds(ann, card) == ["Booked", "Moved"]
+
+
+def test_a_retried_key_gets_its_first_answer_from_either_worker(
+    workers: tuple[StatusBoard, StatusBoard],
+) -> None:
+    ann, bob = workers
+    card = booked(ann)
+    keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
+    first = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+
+    again = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+    elsewhere = bob.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+
+    assert (first.version, again.version, elsewhere.version) == (2, 2, 2)
+    assert first.applied and again.applied and elsewhere.applied
+    assert kinds(ann, card) == ["Booked", "Moved"]
+
+
+def test_a_key_used_for_another_request_is_refused_even_when_the_copy_would_fail_first(
+    workers: tuple[StatusBoard, StatusBoard],
+) -> None:
+    ann, _ = workers
+    card = booked(ann)
+    keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
+    ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+
+    # From checked_in, completed is not allowed: the key's earlier use must answer first.
+    with pytest.raises(IdempotencyKeyReusedError):
+        ann.move_appointment(card.id, "completed", 2, stamp=keyed)
