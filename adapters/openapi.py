@@ -31,7 +31,7 @@ HEADERS = {
     "X-Event-Position": "Position of the command's last event in the log",
     "X-Projection-Position": "Position the read model answered from",
     "Location": "URL of the created record",
-    "ETag": "The version of the record",
+    "ETag": "The version of the record; on the board, a weak tag of its cards",
     "X-Request-ID": "The request's id, as stored on the events it appended",
 }
 _INTEGER_HEADERS = frozenset({"X-Event-Position", "X-Projection-Position"})
@@ -53,6 +53,18 @@ def _problem(status: int) -> dict[str, Any]:
     if status in (429, 503):
         response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
     return response
+
+
+def _not_modified(op: Operation) -> dict[str, Any]:
+    """A 304 in ``errors`` means the operation answers If-None-Match: no body, the same headers."""
+    return {
+        "description": "Not modified: If-None-Match holds the current ETag",
+        "headers": {name: _header(name) for name in (*op.headers, "X-Request-ID")},
+    }
+
+
+def _other(op: Operation, status: int) -> dict[str, Any]:
+    return _not_modified(op) if status == 304 else _problem(status)
 
 
 def error_statuses(op: Operation) -> list[int]:
@@ -90,6 +102,16 @@ def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
             "schema": {"type": "string", "pattern": f"^{REQUEST_ID.pattern}$"},
         }
     )
+    if 304 in op.errors:
+        parameters.append(
+            {
+                "in": "header",
+                "name": "If-None-Match",
+                "required": False,
+                "description": "The ETag of the copy the client holds; 304 while it is current.",
+                "schema": {"type": "string"},
+            }
+        )
     if "X-Event-Position" in op.headers:
         parameters.append(
             {
@@ -120,7 +142,7 @@ def describe(op: Operation, rule: Rule, doc: str | None) -> dict[str, Any]:
         "security": [{"bearer": []}] if op.role else [],
         "parameters": _parameters(op, rule),
         "responses": {str(op.status): success}
-        | {str(status): _problem(status) for status in error_statuses(op)},
+        | {str(status): _other(op, status) for status in error_statuses(op)},
     }
     if op.body is not None:
         described["requestBody"] = {

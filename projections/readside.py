@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -48,6 +49,27 @@ class Board:
     day: date
     position: int
     cards: list[Card]
+
+
+@dataclass(frozen=True)
+class BoardMark:
+    """Where a read of the board stood: enough to tell whether a day's cards changed since.
+
+    Within one generation a board row is fully determined by its appointment id and version,
+    so the fingerprint of a day's (id, version) pairs determines the day's cards exactly.
+    """
+
+    generation: int
+    position: int
+    fingerprint: bytes
+
+
+@dataclass(frozen=True)
+class BoardRead:
+    """A conditional read of the board: ``board`` is None when the caller's copy is current."""
+
+    mark: BoardMark
+    board: Board | None
 
 
 @dataclass(frozen=True)
@@ -174,20 +196,62 @@ class ReadSide:
         self.store.close()
 
     def board(self, location: str, day: date, staff: str | None = None) -> Board:
-        by_staff, params = ("", ()) if staff is None else (" AND staff_id = ?", (staff,))
-        with self.store.transaction(write=False) as cursor:
+        with self.store.reads() as cursor:
             generation, position = self._live(cursor, "board")
-            cursor.execute(
-                f"SELECT {_CARD_COLUMNS} FROM {BOARD.name(generation)}"
-                f" WHERE location_id = ? AND day = ?{by_staff}"
-                f" ORDER BY starts_at, customer_name{self._bytewise}, id",
-                (location, day.isoformat(), *params),
-            )
-            rows = cursor.fetchall()
+            rows = self._cards(cursor, generation, location, day, staff)
         return Board(location, day, position, [_card(row) for row in rows])
 
+    def board_if_changed(
+        self, location: str, day: date, staff: str | None, seen: BoardMark | None
+    ) -> BoardRead:
+        """The board, unless what ``seen`` describes is still what the board shows.
+
+        One statement at a time, stopping as soon as the answer is known: the live position
+        alone when it has not moved since ``seen``; then the day's fingerprint; the cards only
+        when that changed too. The position is read first, so the cards are at least that new
+        (a day's (id, version) pairs never come back once changed, so a fingerprint read before
+        the cards never labels older cards).
+        """
+        with self.store.reads() as cursor:
+            generation, position = self._live(cursor, "board")
+            if seen is not None and (seen.generation, seen.position) == (generation, position):
+                return BoardRead(seen, None)
+            fingerprint = self._fingerprint(cursor, generation, location, day)
+            mark = BoardMark(generation, position, fingerprint)
+            if seen is not None and (seen.generation, seen.fingerprint) == (
+                generation,
+                fingerprint,
+            ):
+                return BoardRead(mark, None)
+            rows = self._cards(cursor, generation, location, day, staff)
+        return BoardRead(mark, Board(location, day, position, [_card(row) for row in rows]))
+
+    def _cards(
+        self, cursor: Cursor, generation: int, location: str, day: date, staff: str | None
+    ) -> list[tuple[Any, ...]]:
+        by_staff, params = ("", ()) if staff is None else (" AND staff_id = ?", (staff,))
+        cursor.execute(
+            f"SELECT {_CARD_COLUMNS} FROM {BOARD.name(generation)}"
+            f" WHERE location_id = ? AND day = ?{by_staff}"
+            f" ORDER BY starts_at, customer_name{self._bytewise}, id",
+            (location, day.isoformat(), *params),
+        )
+        return cursor.fetchall()
+
+    @staticmethod
+    def _fingerprint(cursor: Cursor, generation: int, location: str, day: date) -> bytes:
+        """A digest of the day's (id, version) pairs, in id order (sorted here, not by a
+        collation), whatever the staff: a staff's cards are a subset of them."""
+        cursor.execute(
+            f"SELECT id, version FROM {BOARD.name(generation)} WHERE location_id = ? AND day = ?",
+            (location, day.isoformat()),
+        )
+        pairs = sorted(cursor.fetchall())
+        text = ";".join(f"{ident}:{version}" for ident, version in pairs)
+        return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
     def stats(self, location: str, day: date) -> Stats:
-        with self.store.transaction(write=False) as cursor:
+        with self.store.reads() as cursor:
             generation, position = self._live(cursor, "stats")
             cursor.execute(
                 f"SELECT {', '.join(STATS.columns)} FROM {STATS.name(generation)}"
@@ -209,7 +273,7 @@ class ReadSide:
     ) -> ServicePage:
         where, params = _service_filters(search, category, active)
         after = _decode_cursor(cursor, 2)
-        with self.store.transaction(write=False) as db:
+        with self.store.reads() as db:
             generation, position = self._live(db, "services")
             table = SERVICES.name(generation)
             db.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
@@ -245,7 +309,7 @@ class ReadSide:
             if not version.isdigit():
                 raise InvalidCursorError("cursor is not one this service issued")
             params += [at, at, ident, at, ident, int(version)]
-        with self.store.transaction(write=False) as db:
+        with self.store.reads() as db:
             generation, position = self._live(db, "activity")
             db.execute(
                 f"SELECT {', '.join(ACTIVITY.columns)} FROM {ACTIVITY.name(generation)}"
@@ -259,7 +323,7 @@ class ReadSide:
         return ActivityPage(position, items, next_cursor)
 
     def position(self, name: str) -> int:
-        with self.store.transaction(write=False) as cursor:
+        with self.store.reads() as cursor:
             return self._live(cursor, name)[1]
 
     def wait_for(self, name: str, position: int, timeout: float) -> bool:

@@ -54,6 +54,13 @@ class SqlStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    @contextmanager
+    def reads(self) -> Iterator[Cursor]:
+        """A cursor whose statements each see the latest committed data, with no transaction
+        around them: one round trip per statement. Read what bounds the rest first (a
+        position, then the rows at least that new)."""
+
     @contextmanager
     def snapshot(self) -> Iterator[Cursor]:
         """A read-only transaction whose reads all see one moment."""
@@ -137,6 +144,14 @@ class SQLiteStore(SqlStore):
         finally:
             cursor.close()
 
+    @contextmanager
+    def reads(self) -> Iterator[Cursor]:
+        cursor = self._connection().cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
     def close(self) -> None:
         with self._lock:
             for connection in self._connections:
@@ -210,6 +225,11 @@ class PostgresStore(SqlStore):
             connection.transaction(),
             connection.cursor() as cursor,
         ):
+            yield _PostgresCursor(cursor)
+
+    @contextmanager
+    def reads(self) -> Iterator[Cursor]:
+        with self.pool.connection() as connection, connection.cursor() as cursor:
             yield _PostgresCursor(cursor)
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any:

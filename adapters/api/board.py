@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint
+from flask import Blueprint, Response, current_app, request
 
+from adapters.api.board_cache import Key, Rendered, cache_for, content_tag
+from adapters.api.board_json import encode
 from adapters.api.context import caught_up, read
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.runtime import runtime, services
@@ -17,6 +19,7 @@ from projections.readside import Board
 
 bp = Blueprint("board", __name__, url_prefix=API_PREFIX)
 READ = ("X-Projection-Position",)
+POSITION = "X-Projection-Position"
 
 
 def _day(query: dict[str, Any]) -> date:
@@ -47,16 +50,37 @@ def columns(board: Board) -> dict[str, Any]:
         BoardSchema,
         role="viewer",
         query=BoardQuerySchema,
-        errors=(503,),
-        headers=READ,
+        errors=(304, 503),
+        headers=(POSITION, "ETag"),
         tag="board",
     ),
 )
-def board(query: dict[str, Any]) -> Reply:
-    """Every appointment of the day as a card in its status column."""
+def board(query: dict[str, Any]) -> Response:
+    """Every appointment of the day as a card in its status column. The weak ETag changes
+    with the cards; If-None-Match with it answers 304."""
     caught_up("board", query.get("min_position"))
-    found = services().read_side.board(query["location"], _day(query), query.get("staff"))
-    return read(columns(found), found.position)
+    key: Key = (query["location"], _day(query), query.get("staff"))
+    read_side = services().read_side
+    cache = cache_for(read_side)
+    cached = cache.get(key)
+    found = read_side.board_if_changed(*key, None if cached is None else cached.mark)
+    if found.board is not None:
+        dumps = current_app.json.dumps
+        rendered = Rendered(found.mark, encode(found.board, dumps), content_tag(key, found.mark))
+        cache.put(key, rendered)
+    else:
+        assert cached is not None, "the read side reuses only a board it was given"
+        rendered = cache.seen(key, cached, found.mark)
+    return _respond(rendered, found.mark.position)
+
+
+def _respond(rendered: Rendered, position: int) -> Response:
+    """The board at ``position``, the position this request read; 304 when the client has it."""
+    headers = {POSITION: str(position), "ETag": f'W/"{rendered.tag}"'}
+    if request.if_none_match.contains_weak(rendered.tag):
+        return current_app.response_class(status=304, headers=headers)
+    body = rendered.body.render(position)
+    return current_app.response_class(body, 200, headers=headers, mimetype="application/json")
 
 
 @operation(

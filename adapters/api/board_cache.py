@@ -1,0 +1,94 @@
+"""Encoded boards kept per process, so a board nobody changed is answered without re-reading it.
+
+An entry is exact, never stale: it is used only when the read side confirms, in the request's
+own transaction, that the live generation and position are those the entry was last seen at,
+or that the day's fingerprint of (appointment id, version) pairs is the entry's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date
+from weakref import WeakKeyDictionary
+
+from adapters.api.board_json import BoardBody
+from projections.readside import BoardMark, ReadSide
+
+#: Boards kept per process: a (location, day, staff) each.
+SIZE = 256
+
+Key = tuple[str, date, str | None]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A board's encoded body and the mark of the read it came from."""
+
+    mark: BoardMark
+    body: BoardBody
+    #: The opaque part of the weak ETag, unquoted.
+    tag: str
+
+
+def content_tag(key: Key, mark: BoardMark) -> str:
+    """The weak validator of a board's content: it changes whenever the day's cards do.
+
+    The position is left out: the body states it, but a new position over the same cards is
+    not a new board. A rebuilt generation gets new tags, even over the same cards.
+    """
+    location, day, staff = key
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(repr((mark.generation, location, day.isoformat(), staff)).encode())
+    digest.update(mark.fingerprint)
+    return digest.hexdigest()
+
+
+class BoardCache:
+    """A bounded, thread-safe map from (location, day, staff) to the board last rendered."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[Key, Rendered] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> Rendered | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Key, rendered: Rendered) -> None:
+        with self._lock:
+            self._entries[key] = rendered
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def seen(self, key: Key, rendered: Rendered, mark: BoardMark) -> Rendered:
+        """``rendered`` confirmed current at ``mark``: remembered at that position from now on."""
+        if mark == rendered.mark:
+            return rendered
+        moved = replace(rendered, mark=mark)
+        self.put(key, moved)
+        return moved
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+_caches: WeakKeyDictionary[ReadSide, BoardCache] = WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def cache_for(read_side: ReadSide) -> BoardCache:
+    """The cache of one read side: a new database connection set starts with an empty one."""
+    with _caches_lock:
+        found = _caches.get(read_side)
+        if found is None:
+            found = _caches[read_side] = BoardCache()
+        return found

@@ -1,0 +1,95 @@
+"""The board response without marshmallow: the same document ``BoardSchema`` dumps, built directly.
+
+``BoardSchema`` still describes the response in the OpenAPI document; dumping a 200-card board
+through it costs several milliseconds, most of the request. The functions here produce the same
+keys in the same order with the same formats (UTC ISO 8601 times, ISO dates, UUIDs as strings),
+and a test holds them equal to the schema's dump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.status import STATUSES, TITLES
+from projections.readside import Board, Card
+
+Dumps = Callable[[Any], str]
+
+
+def _utc(moment: datetime) -> str:
+    """A time as ``UtcDateTime`` dumps it."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def card_document(card: Card) -> dict[str, Any]:
+    """A card as ``CardSchema`` dumps it (the day is the board's, so it is left out)."""
+    return {
+        "id": str(card.id),
+        "version": card.version,
+        "status": card.status,
+        "location_id": card.location_id,
+        "starts_at": _utc(card.starts_at),
+        "ends_at": _utc(card.ends_at),
+        "customer_name": card.customer_name,
+        "staff_id": card.staff_id,
+        "staff_name": card.staff_name,
+        "services": list(card.services),
+        "total_cents": card.total_cents,
+        "status_since": _utc(card.status_since),
+    }
+
+
+def columns_document(board: Board) -> list[dict[str, Any]]:
+    """The seven columns in board order, each with its cards in the read model's order.
+
+    A card whose status is not a column's is left out, as ``columns`` leaves it out.
+    """
+    by_status: dict[str, list[dict[str, Any]]] = {status: [] for status in STATUSES}
+    for card in board.cards:
+        column = by_status.get(card.status)
+        if column is not None:
+            column.append(card_document(card))
+    return [
+        {"status": status, "title": TITLES[status], "count": len(cards), "cards": cards}
+        for status, cards in by_status.items()
+    ]
+
+
+def board_document(board: Board) -> dict[str, Any]:
+    """The whole response as ``BoardSchema().dump(columns(board))`` gives it."""
+    return {
+        "date": board.day.isoformat(),
+        "location": board.location,
+        "position": board.position,
+        "columns": columns_document(board),
+    }
+
+
+@dataclass(frozen=True)
+class BoardBody:
+    """A board's encoded response around its position, which each request fills in.
+
+    ``head + str(position) + tail`` is the JSON text ``dumps(board_document(board))`` gives
+    for that position, so a cached board answers with the position its own request read.
+    """
+
+    head: bytes
+    tail: bytes
+
+    def render(self, position: int) -> bytes:
+        return b"".join((self.head, str(position).encode(), self.tail))
+
+
+def encode(board: Board, dumps: Dumps) -> BoardBody:
+    """The board's body, with ``dumps`` the JSON encoder every other response goes through.
+
+    The punctuation between members is the encoder's default (``", "`` and ``": "``), which
+    is what ``dumps`` of the whole document writes.
+    """
+    opening = dumps({"date": board.day.isoformat(), "location": board.location})
+    head = f'{opening[:-1]}, "position": '
+    tail = f', "columns": {dumps(columns_document(board))}}}'
+    return BoardBody(head.encode(), tail.encode())
