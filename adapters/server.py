@@ -31,6 +31,9 @@ class Server(BaseApplication):  # type: ignore[misc]
             "errorlog": "-",
             # One control socket per user would be shared by every server on the host.
             "control_socket_disable": True,
+            # Longer than a polling board's pause between requests: a connection closed by
+            # the server just as a client reuses it fails that client's request.
+            "keepalive": 5,
             **options,
         }
         super().__init__()

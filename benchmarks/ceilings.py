@@ -1,8 +1,9 @@
 """Ceilings side by side, in one run, on one database, with the same number of clients.
 
-1. Application moves/s without HTTP (N threads, each with its own StatusBoard, moving cards of
-   its own) versus `pgbench` running `BEGIN; LOCK TABLE x IN EXCLUSIVE MODE; INSERT one row;
-   COMMIT;` — the write the event store makes for every move — with N clients.
+1. Application moves/s without HTTP (N movers, each a thread with its own StatusBoard moving
+   cards of its own, spread over as many processes as cores, as web workers are) versus
+   `pgbench` running `BEGIN; LOCK TABLE x IN EXCLUSIVE MODE; INSERT one row; COMMIT;` — the
+   write the event store makes for every move — with N clients.
 2. Each HTTP endpoint versus `GET /healthz`, all measured by the same closed-loop client pool
    (N threads, keep-alive) against `statusboard serve` (gunicorn and its projection runner).
 
@@ -141,7 +142,12 @@ def _children_cpu() -> float:
 
 
 def write_ceiling(
-    database_url: str, clients: int, seconds: float, repeats: int, cards: list[list[Card]]
+    database_url: str,
+    clients: int,
+    seconds: float,
+    repeats: int,
+    cards: list[list[Card]],
+    processes: int,
 ) -> dict[str, Any]:
     import psycopg
 
@@ -154,7 +160,7 @@ def write_ceiling(
         script = Path(folder) / "locked_insert.sql"
         script.write_text(PGBENCH_SCRIPT)
         for repeat in range(repeats):
-            moves = app_moves(database_url, cards, seconds, meter=meter)
+            moves = app_moves(database_url, cards, seconds, meter=meter, processes=processes)
             cpu = {
                 ("application" if k == "this process" else k): v
                 for k, v in moves.cpu_ms_per_move.items()
@@ -356,6 +362,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cards", type=int, default=20, help="cards per mover")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes the application movers run in (as web workers; pgbench uses -j cores)",
+    )
     args = parser.parse_args()
     stop_on_sigterm()
     started = datetime.now(UTC)
@@ -376,10 +388,17 @@ def main() -> None:
             "clients": args.clients,
             "seconds": args.seconds,
             "repeats": args.repeats,
+            "processes": args.processes,
             "seed": SEED.__dict__,
         }
-        print(f"writes: {args.clients} threads versus pgbench -c {args.clients}", flush=True)
-        writes = write_ceiling(database_url, args.clients, args.seconds, args.repeats, cards)
+        print(
+            f"writes: {args.clients} movers in {args.processes} processes"
+            f" versus pgbench -c {args.clients}",
+            flush=True,
+        )
+        writes = write_ceiling(
+            database_url, args.clients, args.seconds, args.repeats, cards, args.processes
+        )
         with served(database_url, log_level="WARNING") as (url, pid):
             time.sleep(2)  # the runner catches up with the application moves
             print(f"HTTP: {args.clients} clients per endpoint", flush=True)

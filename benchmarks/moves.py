@@ -6,6 +6,8 @@ always with the version its mover last saw, so a mover that owns its cards never
 
 from __future__ import annotations
 
+import multiprocessing
+import resource
 import statistics
 import threading
 import time
@@ -85,21 +87,75 @@ def app_moves(
     seconds: float,
     warmup: float = 1.0,
     meter: Callable[[], dict[str, float]] | None = None,
+    processes: int = 1,
 ) -> AppMoves:
-    """Each thread has a StatusBoard of its own and moves its own cards, without HTTP.
+    """Each mover has a StatusBoard of its own and moves its own cards, without HTTP.
 
-    ``meter`` (CPU seconds by part) is read as the measured window opens and closes.
+    The movers run as threads of ``processes`` processes (as web workers would), the hands
+    dealt round-robin. ``meter`` (CPU seconds by part) is read as the measured window opens and
+    closes; the movers' own CPU in that window is reported as "this process".
     """
+    processes = max(1, min(processes, len(cards)))
+    shares = [cards[index::processes] for index in range(processes)]
+    # Spawned processes take a moment to import and connect before the window opens.
+    begin = time.monotonic() + warmup + (3.0 if processes > 1 else 0.2)
+    end = begin + seconds
+    result = AppMoves(seconds=seconds)
+    if processes == 1:
+        runs = [_move_in_threads(database_url, shares[0], begin, end)]
+        before = meter() if meter is not None else {}
+    else:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(processes) as pool:
+            pending = [
+                pool.apply_async(_move_in_threads, (database_url, share, begin, end))
+                for share in shares
+            ]
+            time.sleep(max(0.0, begin - time.monotonic()))
+            before = meter() if meter is not None else {}
+            runs = [job.get(timeout=seconds + warmup + 120) for job in pending]
+    for run in runs:
+        result.moves += len(run.latencies_ms)
+        result.latencies_ms.extend(run.latencies_ms)
+    if meter is not None and result.moves:
+        after = {**run_meter_after(runs, meter), "this process": sum(r.cpu for r in runs)}
+        before["this process"] = 0.0
+        result.cpu_ms_per_move, result.others_cores = per_unit(before, after, result.moves, seconds)
+    # The moved hands come back from other processes: bring the callers' cards up to date.
+    for share, run in zip(shares, runs, strict=True):
+        for hand, moved in zip(share, run.hands, strict=True):
+            for card, latest in zip(hand, moved, strict=True):
+                card.status, card.version = latest.status, latest.version
+    return result
+
+
+def run_meter_after(runs: list[_Run], meter: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """The meter as the window closed: read by the last mover to finish, or now."""
+    closing = [run.meter_after for run in runs if run.meter_after]
+    return closing[0] if closing else meter()
+
+
+@dataclass
+class _Run:
+    latencies_ms: list[float]
+    cpu: float
+    hands: list[list[Card]]
+    meter_after: dict[str, float] = field(default_factory=dict)
+
+
+def _move_in_threads(database_url: str, hands: list[list[Card]], begin: float, end: float) -> _Run:
+    """One process's movers: a thread and a StatusBoard per hand, moving from ``begin`` to
+    ``end`` (monotonic clock, the same in every process); the latencies inside the window and
+    this process's CPU seconds over it."""
     # One connection is all a mover uses at a time; the default pool would hold five each.
     options = StoreOptions(create_table=False, pool_size=1, max_overflow=1)
-    apps = [StatusBoard(store_env(database_url, options)) for _ in cards]
-    result, lock = AppMoves(seconds=seconds), threading.Lock()
-    begin = time.monotonic() + warmup
-    end = begin + seconds
+    apps = [StatusBoard(store_env(database_url, options)) for _ in hands]
+    latencies: list[float] = []
+    lock = threading.Lock()
 
     def work(app: StatusBoard, mine: list[Card]) -> None:
         stamp = Stamp(actor="bench", request_id=uuid.uuid4().hex)
-        latencies = []
+        measured = []
         for turn in range(10_000_000):
             started = time.monotonic()
             if started >= end:
@@ -115,25 +171,26 @@ def app_moves(
             )
             card.status, card.version = outcome.aggregate.status, outcome.version
             if started >= begin:
-                latencies.append((time.monotonic() - started) * 1000)
+                measured.append((time.monotonic() - started) * 1000)
         with lock:
-            result.moves += len(latencies)
-            result.latencies_ms.extend(latencies)
+            latencies.extend(measured)
 
-    threads = [threading.Thread(target=work, args=pair) for pair in zip(apps, cards, strict=True)]
+    threads = [threading.Thread(target=work, args=pair) for pair in zip(apps, hands, strict=True)]
     try:
         for thread in threads:
             thread.start()
-        if meter is not None:
-            time.sleep(max(0.0, begin - time.monotonic()))
-            before = meter()
-            time.sleep(max(0.0, end - time.monotonic()))
-            after = meter()
+        time.sleep(max(0.0, begin - time.monotonic()))
+        cpu_before = _own_cpu()
+        time.sleep(max(0.0, end - time.monotonic()))
+        cpu = _own_cpu() - cpu_before
         for thread in threads:
-            thread.join(seconds + warmup + 60)
+            thread.join(60)
     finally:
         for app in apps:
             app.close()
-    if meter is not None and result.moves:
-        result.cpu_ms_per_move, result.others_cores = per_unit(before, after, result.moves, seconds)
-    return result
+    return _Run(latencies, cpu, hands)
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
