@@ -51,6 +51,10 @@ class Board:
     cards: list[Card]
 
 
+#: A projection's live generation and the position it has processed.
+Live = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class BoardMark:
     """Where a read of the board stood: enough to tell whether a day's cards changed since.
@@ -250,9 +254,10 @@ class ReadSide:
         text = ";".join(f"{ident}:{version}" for ident, version in pairs)
         return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
-    def stats(self, location: str, day: date) -> Stats:
+    def stats(self, location: str, day: date, live: Live | None = None) -> Stats:
+        """The day's numbers; ``live`` is the stats projection as the caller just read it."""
         with self.store.reads() as cursor:
-            generation, position = self._live(cursor, "stats")
+            generation, position = live or self._live(cursor, "stats")
             cursor.execute(
                 f"SELECT {', '.join(STATS.columns)} FROM {STATS.name(generation)}"
                 " WHERE location_id = ? AND day = ?",
@@ -270,11 +275,12 @@ class ReadSide:
         active: bool | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        live: Live | None = None,
     ) -> ServicePage:
         where, params = _service_filters(search, category, active)
         after = _decode_cursor(cursor, 2)
         with self.store.reads() as db:
-            generation, position = self._live(db, "services")
+            generation, position = live or self._live(db, "services")
             table = SERVICES.name(generation)
             db.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
             total = int(db.fetchone()[0])
@@ -321,6 +327,11 @@ class ReadSide:
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else _encode_cursor(last[2], last[0], str(last[1]))
         return ActivityPage(position, items, next_cursor)
+
+    def live(self, name: str) -> Live:
+        """The live generation of projection ``name`` and the position it has processed."""
+        with self.store.reads() as cursor:
+            return self._live(cursor, name)
 
     def position(self, name: str) -> int:
         with self.store.reads() as cursor:

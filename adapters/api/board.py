@@ -10,8 +10,9 @@ from flask import Blueprint, Response, current_app, request
 
 from adapters.api.board_cache import Key, Rendered, cache_for, content_tag
 from adapters.api.board_json import encode
-from adapters.api.context import caught_up, read
-from adapters.api.operation import API_PREFIX, Operation, Reply, operation
+from adapters.api.context import caught_up
+from adapters.api.memo import memo_for
+from adapters.api.operation import API_PREFIX, Operation, operation
 from adapters.runtime import runtime, services
 from adapters.schemas import BoardQuerySchema, BoardSchema, StatsQuerySchema, StatsSchema
 from domain.status import STATUSES, TITLES
@@ -97,8 +98,10 @@ def _respond(rendered: Rendered, position: int) -> Response:
         tag="board",
     ),
 )
-def stats(query: dict[str, Any]) -> Reply:
+def stats(query: dict[str, Any]) -> Response:
     """Counts by status, revenue, completion and no-show rates, and time spent per status."""
     caught_up("stats", query.get("min_position"))
-    found = services().read_side.stats(query["location"], _day(query))
-    return read(found, found.position)
+    read_side, location, day = services().read_side, query["location"], _day(query)
+    return memo_for(read_side).answer(
+        "stats", (location, day), StatsSchema, lambda live: read_side.stats(location, day, live)
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, url_for
+from flask import Blueprint, Response, url_for
 
-from adapters.api.context import caught_up, changed, read, stamp
+from adapters.api.context import caught_up, changed, stamp
+from adapters.api.memo import memo_for
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.runtime import services
 from adapters.schemas import (
@@ -36,11 +37,14 @@ ONE = "/services/<uuid:service_id>"
         tag="services",
     ),
 )
-def list_services(query: dict[str, Any]) -> Reply:
+def list_services(query: dict[str, Any]) -> Response:
     """Ordered by name then code; follow next_cursor for the next page."""
     caught_up("services", query.pop("min_position", None))
-    page = services().read_side.services(**query)
-    return read(page, page.position)
+    read_side = services().read_side
+    key = tuple(sorted(query.items()))
+    return memo_for(read_side).answer(
+        "services", key, ServicePageSchema, lambda live: read_side.services(**query, live=live)
+    )
 
 
 @operation(

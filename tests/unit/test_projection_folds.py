@@ -204,6 +204,11 @@ class UnusedStore(SqlStore):
         raise AssertionError("the store was used")
         yield  # makes this a generator, as the context manager needs
 
+    @contextmanager
+    def reads(self) -> Iterator[Cursor]:
+        raise AssertionError("the store was used")
+        yield
+
     def close(self) -> None:
         pass
 

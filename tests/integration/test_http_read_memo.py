@@ -1,0 +1,132 @@
+# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
+"""Stats and service pages are reused while their projection stands still, and only then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from projections.catalog import build_projections
+from projections.readside import ReadSide
+from projections.rebuild import Rebuild
+from tests.integration.http_support import (  # noqa: F401 - fixtures by name
+    API,
+    DAY,
+    app,
+    book,
+    client,
+    haircut,
+    head,
+    move,
+    runtime,
+    store_url,
+    tokens,
+)
+
+STATS = f"{API}/dashboard/stats?location=downtown&date={DAY}"
+SERVICES = f"{API}/services"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often the stats row and the service pages were read from their tables."""
+    counted = {"stats": 0, "services": 0}
+    for name in counted:
+        original = getattr(ReadSide, name)
+
+        def counting(self: ReadSide, *args: Any, _name: str = name, _f: Any = original, **kw: Any):  # type: ignore[no-untyped-def]
+            counted[_name] += 1
+            return _f(self, *args, **kw)
+
+        monkeypatch.setattr(ReadSide, name, counting)
+    return counted
+
+
+def caught_up_read(client: FlaskClient, app: Flask, path: str) -> dict[str, Any]:
+    joiner = "&" if "?" in path else "?"
+    response = client.get(f"{path}{joiner}min_position={head(app)}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert int(response.headers["X-Projection-Position"]) >= 0
+    return dict(response.json or {})
+
+
+class TestStats:
+    def test_a_second_read_at_the_same_position_is_the_same_answer_unread(
+        self, app: Flask, client: FlaskClient, haircut: dict[str, Any], reads: dict[str, int]
+    ) -> None:
+        book(client)
+        first = caught_up_read(client, app, STATS)
+        again = client.get(STATS)
+
+        assert again.json == first and reads["stats"] == 1
+        assert again.headers["X-Projection-Position"] == str(first["position"])
+
+    def test_a_move_shows_in_the_next_read(
+        self, app: Flask, client: FlaskClient, haircut: dict[str, Any]
+    ) -> None:
+        card = book(client)
+        before = caught_up_read(client, app, STATS)
+        assert move(client, card, "checked_in").status_code == 200
+
+        after = caught_up_read(client, app, STATS)
+
+        assert before["by_status"]["scheduled"] == 1 and before["by_status"]["checked_in"] == 0
+        assert after["by_status"]["scheduled"] == 0 and after["by_status"]["checked_in"] == 1
+        assert after["position"] > before["position"]
+
+
+class TestServices:
+    def test_pages_are_reused_across_appointment_moves_and_renewed_by_catalog_changes(
+        self, app: Flask, client: FlaskClient, haircut: dict[str, Any], reads: dict[str, int]
+    ) -> None:
+        card = book(client)
+        first = caught_up_read(client, app, SERVICES)
+        assert move(client, card, "checked_in").status_code == 200
+        after_move = client.get(SERVICES)
+
+        assert after_move.json == first
+        assert reads["services"] == 1
+
+        added = client.post(
+            SERVICES,
+            json={
+                "code": "BEARD",
+                "name": "Beard trim",
+                "category": "hair",
+                "price_cents": 1500,
+                "duration_minutes": 15,
+            },
+        )
+        assert added.status_code == 201, added.json
+        renewed = caught_up_read(client, app, SERVICES)
+
+        assert [item["code"] for item in renewed["items"]] == ["BEARD", "CUT"]
+        assert renewed["total"] == 2 and reads["services"] == 2
+
+    def test_each_query_has_its_own_answer(
+        self, app: Flask, client: FlaskClient, haircut: dict[str, Any]
+    ) -> None:
+        everything = caught_up_read(client, app, SERVICES)
+        nothing = client.get(f"{SERVICES}?search=zzz").json or {}
+        again = client.get(SERVICES).json
+
+        assert everything["total"] == 1 and nothing["total"] == 0 and again == everything
+
+    def test_a_rebuilt_projection_is_read_afresh(
+        self,
+        app: Flask,
+        client: FlaskClient,
+        haircut: dict[str, Any],
+        reads: dict[str, int],
+    ) -> None:
+        first = caught_up_read(client, app, SERVICES)
+
+        services = runtime(app).services
+        projection = build_projections("UTC")["services"]
+        Rebuild(services.board, services.read_side.store, projection).run()
+        again = client.get(SERVICES)
+
+        assert again.json == first and reads["services"] == 2
