@@ -33,6 +33,7 @@ from application.statusboard import StatusBoard
 from benchmarks.load.cpu import CpuMeter, database_seconds, machine_busy_seconds
 from benchmarks.load.pool import PoolResult, fixed, run_pool
 from benchmarks.load.stack import Seed, prepare, scratch_database, served, stop_on_sigterm
+from benchmarks.load.wrk import WrkResult, available, run_wrk
 from benchmarks.moves import Card, app_moves, http_mover
 from projections.catalog import build_projections
 from projections.follower import Follower
@@ -218,7 +219,43 @@ def http_ceilings(
     return runs
 
 
-def summarise(writes: dict[str, Any], http: dict[str, list[PoolResult]]) -> dict[str, Any]:
+def wrk_ceilings(
+    url: str,
+    token: str,
+    clients: int,
+    seconds: float,
+    repeats: int,
+    spot: tuple[str, str],
+    meter: CpuMeter,
+) -> dict[str, list[WrkResult]]:
+    """The GET endpoints again, measured by wrk: the same comparison without a Python client
+    queueing for its own interpreter lock on the same two cores."""
+    location, day = spot
+    paths = {
+        "healthz": "/healthz",
+        "board": f"/api/admin/appointments/board?location={location}&date={day}",
+        "stats": f"/api/admin/dashboard/stats?location={location}&date={day}",
+        "services": "/api/admin/services",
+    }
+    runs: dict[str, list[WrkResult]] = {name: [] for name in paths}
+    for repeat in range(repeats):
+        for name, path in paths.items():
+            runs[name].append(
+                run_wrk(name, url, token, path, clients=clients, seconds=seconds, meter=meter.read)
+            )
+        print(
+            f"  wrk repeat {repeat + 1}: "
+            + ", ".join(f"{name} {results[-1].rate:,.0f}/s" for name, results in runs.items()),
+            flush=True,
+        )
+    return runs
+
+
+def summarise(
+    writes: dict[str, Any],
+    http: dict[str, list[PoolResult]],
+    wrk: dict[str, list[WrkResult]] | None = None,
+) -> dict[str, Any]:
     app = statistics.median(run["rate"] for run in writes["app"])
     locked = statistics.median(run["rate"] for run in writes["pgbench"])
     summary: dict[str, Any] = {
@@ -253,6 +290,22 @@ def summarise(writes: dict[str, Any], http: dict[str, list[PoolResult]]) -> dict
             "cpu_ms_per_request": _median_parts(r.cpu_ms_per_request for r in results),
             "others_cores": statistics.median(r.others_cores for r in results),
         }
+    if wrk:
+        summary["wrk"] = {}
+        wrk_healthz = statistics.median(result.rate for result in wrk["healthz"])
+        for name, found in wrk.items():
+            rate = statistics.median(result.rate for result in found)
+            summary["wrk"][name] = {
+                "rate": rate,
+                "vs_healthz": rate / wrk_healthz,
+                "p50_ms": statistics.median(result.p50_ms for result in found),
+                "p95_ms": statistics.median(result.p95_ms for result in found),
+                "p99_ms": statistics.median(result.p99_ms for result in found),
+                "runs": [round(result.rate, 1) for result in found],
+                "not_2xx": sum(result.not_2xx for result in found),
+                "socket_errors": sum(result.socket_errors for result in found),
+                "cpu_ms_per_request": _median_parts(r.cpu_ms_per_request for r in found),
+            }
     return summary
 
 
@@ -302,6 +355,19 @@ def print_summary(summary: dict[str, Any], clients: int) -> None:
             f"  {name:<10} {_cpu_text(row['cpu_ms_per_request'])};"
             f" others used {row['others_cores']} cores meanwhile"
         )
+    if "wrk" in summary:
+        print(f"\nGET endpoints by wrk, {clients} connections (medians):")
+        print(
+            f"  {'endpoint':<10} {'req/s':>8} {'vs /healthz':>12} {'p50 ms':>8} {'p95 ms':>8}"
+            f" {'p99 ms':>8}  not 2xx  CPU ms per request"
+        )
+        for name, row in summary["wrk"].items():
+            print(
+                f"  {name:<10} {row['rate']:>8,.0f} {row['vs_healthz']:>12.0%}"
+                f" {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f}"
+                f"  {row['not_2xx'] + row['socket_errors']:>7}"
+                f"  {_cpu_text(row['cpu_ms_per_request'])}"
+            )
     print("\ntargets:")
     for name, row in summary["http"].items():
         if name == "healthz":
@@ -317,6 +383,18 @@ def print_summary(summary: dict[str, Any], clients: int) -> None:
             )
         bad = {s: n for s, n in row["statuses"].items() if s not in ("200", "409")}
         print(f"  {mark(not bad)}  {name}: no answers other than 200/409 {bad or ''}")
+    for name, row in summary.get("wrk", {}).items():
+        if name == "healthz":
+            continue
+        print(
+            f"  {mark(row['vs_healthz'] >= 0.5)}  wrk: {name} >= half of /healthz throughput"
+            f" ({row['vs_healthz']:.0%})"
+        )
+        if name in ("board", "stats"):
+            print(
+                f"  {mark(row['p95_ms'] <= 15)}  wrk: {name} p95 <= 15 ms at {clients} connections"
+                f" ({row['p95_ms']:.1f} ms)"
+            )
 
 
 def plot(summary: dict[str, Any], path: Path, clients: int) -> None:
@@ -362,6 +440,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cards", type=int, default=20, help="cards per mover")
+    parser.add_argument(
+        "--no-wrk",
+        dest="wrk",
+        action="store_false",
+        help="skip measuring the GET endpoints with wrk as well",
+    )
     parser.add_argument(
         "--processes",
         type=int,
@@ -412,12 +496,27 @@ def main() -> None:
                 cards,
                 CpuMeter(pid, _database(database_url)),
             )
+            wrk = None
+            if args.wrk and available():
+                wrk = wrk_ceilings(
+                    url,
+                    token,
+                    args.clients,
+                    args.seconds,
+                    args.repeats,
+                    (locations[5], days[len(days) // 2]),
+                    CpuMeter(pid, _database(database_url)),
+                )
+            elif args.wrk:
+                print("wrk is not installed (apt-get install wrk): its table is left out")
     meta["load_average_after"] = os.getloadavg()
-    summary = summarise(writes, http)
+    summary = summarise(writes, http, wrk)
     print_summary(summary, args.clients)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"ceilings-{started:%Y%m%d-%H%M%S}"
-    details = {name: [r.summary() for r in results] for name, results in http.items()}
+    details: dict[str, Any] = {name: [r.summary() for r in runs] for name, runs in http.items()}
+    if wrk:
+        details["wrk"] = {name: [r.summary() for r in found] for name, found in wrk.items()}
     out.with_suffix(".json").write_text(
         json.dumps({"meta": meta, "summary": summary, "writes": writes, "http": details}, indent=1)
     )
