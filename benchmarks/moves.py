@@ -102,8 +102,8 @@ def app_moves(
     end = begin + seconds
     result = AppMoves(seconds=seconds)
     if processes == 1:
-        runs = [_move_in_threads(database_url, shares[0], begin, end)]
-        before = meter() if meter is not None else {}
+        runs = [_move_in_threads(database_url, shares[0], begin, end, meter)]
+        before, after = runs[0].meters
     else:
         context = multiprocessing.get_context("spawn")
         with context.Pool(processes) as pool:
@@ -113,13 +113,16 @@ def app_moves(
             ]
             time.sleep(max(0.0, begin - time.monotonic()))
             before = meter() if meter is not None else {}
+            # Read while the movers' database sessions are still open: their CPU ends with them.
+            time.sleep(max(0.0, end - time.monotonic()))
+            after = meter() if meter is not None else {}
             runs = [job.get(timeout=seconds + warmup + 120) for job in pending]
     for run in runs:
         result.moves += len(run.latencies_ms)
         result.latencies_ms.extend(run.latencies_ms)
     if meter is not None and result.moves:
-        after = {**run_meter_after(runs, meter), "this process": sum(r.cpu for r in runs)}
-        before["this process"] = 0.0
+        before, after = dict(before), dict(after)
+        before["this process"], after["this process"] = 0.0, sum(run.cpu for run in runs)
         result.cpu_ms_per_move, result.others_cores = per_unit(before, after, result.moves, seconds)
     # The moved hands come back from other processes: bring the callers' cards up to date.
     for share, run in zip(shares, runs, strict=True):
@@ -129,21 +132,22 @@ def app_moves(
     return result
 
 
-def run_meter_after(runs: list[_Run], meter: Callable[[], dict[str, float]]) -> dict[str, float]:
-    """The meter as the window closed: read by the last mover to finish, or now."""
-    closing = [run.meter_after for run in runs if run.meter_after]
-    return closing[0] if closing else meter()
-
-
 @dataclass
 class _Run:
     latencies_ms: list[float]
     cpu: float
     hands: list[list[Card]]
-    meter_after: dict[str, float] = field(default_factory=dict)
+    #: The meter as the window opened and closed, when one was given (in-process only).
+    meters: tuple[dict[str, float], dict[str, float]] = ({}, {})
 
 
-def _move_in_threads(database_url: str, hands: list[list[Card]], begin: float, end: float) -> _Run:
+def _move_in_threads(
+    database_url: str,
+    hands: list[list[Card]],
+    begin: float,
+    end: float,
+    meter: Callable[[], dict[str, float]] | None = None,
+) -> _Run:
     """One process's movers: a thread and a StatusBoard per hand, moving from ``begin`` to
     ``end`` (monotonic clock, the same in every process); the latencies inside the window and
     this process's CPU seconds over it."""
@@ -180,15 +184,15 @@ def _move_in_threads(database_url: str, hands: list[list[Card]], begin: float, e
         for thread in threads:
             thread.start()
         time.sleep(max(0.0, begin - time.monotonic()))
-        cpu_before = _own_cpu()
+        cpu_before, opened = _own_cpu(), meter() if meter is not None else {}
         time.sleep(max(0.0, end - time.monotonic()))
-        cpu = _own_cpu() - cpu_before
+        cpu, closed = _own_cpu() - cpu_before, meter() if meter is not None else {}
         for thread in threads:
             thread.join(60)
     finally:
         for app in apps:
             app.close()
-    return _Run(latencies, cpu, hands)
+    return _Run(latencies, cpu, hands, (opened, closed))
 
 
 def _own_cpu() -> float:
