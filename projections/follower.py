@@ -8,7 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, Notification, OperationalError
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+)
 
 from application.statusboard import StatusBoard
 from projections.base import Event, Projection
@@ -18,10 +23,13 @@ from projections.view import ProjectionView
 
 logger = logging.getLogger("statusboard.projections")
 
-#: Errors that say "try again later", not "this event cannot be projected".
+#: Errors that say "try again later", not "this event cannot be projected": the database is
+#: unreachable, or a connection was lost (closed under the worker).
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
+    InterfaceError,
     psycopg.OperationalError,
+    psycopg.InterfaceError,
     sqlite3.OperationalError,
 )
 
@@ -103,9 +111,9 @@ class Follower:
         return end - position, full
 
     def _where(self) -> tuple[ProjectionView, int | None]:
-        """The view to fold into and how far it has read, in one transaction."""
+        """The view to fold into and how far it has read, in one statement."""
         name, application_name = self.projection.name, self.app.name
-        with self.store.transaction(write=False) as cursor:
+        with self.store.reads() as cursor:
             if self.generation is not None:
                 view = ProjectionView(self.store, self.projection, self.generation)
                 return view, tracked_position(cursor, name, self.generation, application_name)

@@ -328,6 +328,17 @@ class ReadSide:
         next_cursor = None if last is None else _encode_cursor(last[2], last[0], str(last[1]))
         return ActivityPage(position, items, next_cursor)
 
+    def catalog_fingerprint(self, generation: int) -> tuple[int, int]:
+        """What the service list's contents depend on, as two numbers: services are never
+        removed and every change raises a version, so (count, sum of versions) never comes
+        back once the catalog has changed."""
+        with self.store.reads() as cursor:
+            cursor.execute(
+                f"SELECT count(*), coalesce(sum(version), 0) FROM {SERVICES.name(generation)}"
+            )
+            count, versions = cursor.fetchone()
+        return int(count), int(versions)
+
     def live(self, name: str) -> Live:
         """The live generation of projection ``name`` and the position it has processed."""
         with self.store.reads() as cursor:

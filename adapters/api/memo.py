@@ -4,8 +4,8 @@ A projection's tables change only when it processes events, which moves its posi
 a rebuild switches its generation. So an answer encoded at (generation, position) is exactly
 the answer for any later read that finds the projection at the same (generation, position):
 such a read costs one statement (the position) instead of the query and its encoding. The
-services projection moves only when the catalog changes, so its pages stay answered across
-any number of appointment moves.
+services projection's position also moves past appointment events it has nothing to do with, so
+its pages are also filed under the catalog's contents, which only catalog changes move.
 """
 
 from __future__ import annotations
@@ -28,10 +28,29 @@ SIZE = 512
 POSITION = "X-Projection-Position"
 
 
+#: Stands for the position in an encoded answer, which is cut there and the position of each
+#: request put in (no count or version comes near it).
+_MARK = -7_390_218_564_129_003
+
+
 @dataclass(frozen=True)
 class _Answer:
     live: Live
-    body: bytes
+    #: The encoded answer before and after its position.
+    head: bytes
+    tail: bytes
+    #: What the answer's contents were read at, when the query gave a way to tell.
+    contents: Hashable = None
+
+    def render(self, position: int) -> bytes:
+        return self.head + str(position).encode() + self.tail
+
+
+def _encoded(schema: type[Schema], value: Any) -> tuple[bytes, bytes]:
+    payload = instance(schema).dump(value)
+    payload["position"] = _MARK
+    head, tail = current_app.json.dumps(payload).encode().split(str(_MARK).encode())
+    return head, tail
 
 
 class ReadMemo:
@@ -45,20 +64,37 @@ class ReadMemo:
         key: Hashable,
         schema: type[Schema],
         read: Callable[[Live], Any],
+        contents: Callable[[int], Hashable] | None = None,
     ) -> Response:
-        """The JSON answer of ``read(live)`` dumped by ``schema``, reused while the projection
-        is where it was when that answer was read."""
+        """The JSON answer of ``read(live)`` dumped by ``schema`` (which has a ``position``), reused
+        while the projection is where it was when that answer was read; its ``position`` is the
+        one this request read.
+
+        ``contents(generation)``, when given, tells cheaply whether what the answer shows has
+        changed (a value that never comes back once it has); an answer whose contents are
+        unchanged is reused even after the projection moved on. It is read before the answer
+        is, so an answer is never older than the contents it is filed under.
+        """
         live = self.read_side.live(projection)
         try:
-            kept = self._answers.get((projection, key))
+            kept: _Answer | None = self._answers.get((projection, key))
         except KeyError:
             kept = None
-        if kept is None or kept.live != live:
-            body = current_app.json.dumps(instance(schema).dump(read(live))).encode()
-            kept = _Answer(live, body)
+        if kept is not None and kept.live != live:
+            same_contents = (
+                contents is not None
+                and kept.live[0] == live[0]
+                and kept.contents == contents(live[0])
+            )
+            kept = _Answer(live, kept.head, kept.tail, kept.contents) if same_contents else None
+            if kept is not None:
+                self._answers.put((projection, key), kept)
+        if kept is None:
+            filed_under = None if contents is None else contents(live[0])
+            kept = _Answer(live, *_encoded(schema, read(live)), filed_under)
             self._answers.put((projection, key), kept)
         return current_app.response_class(
-            kept.body, 200, headers={POSITION: str(live[1])}, mimetype="application/json"
+            kept.render(live[1]), 200, headers={POSITION: str(live[1])}, mimetype="application/json"
         )
 
 

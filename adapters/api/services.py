@@ -43,7 +43,11 @@ def list_services(query: dict[str, Any]) -> Response:
     read_side = services().read_side
     key = tuple(sorted(query.items()))
     return memo_for(read_side).answer(
-        "services", key, ServicePageSchema, lambda live: read_side.services(**query, live=live)
+        "services",
+        key,
+        ServicePageSchema,
+        lambda live: read_side.services(**query, live=live),
+        read_side.catalog_fingerprint,
     )
 
 

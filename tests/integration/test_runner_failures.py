@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 
 from domain.appointment import Appointment
@@ -134,3 +136,34 @@ class TestUnprocessableEvent:
         assert model.rebuild("board", dry_run=True).counts() == (0, 0, 0)
         board = model.read_side.status(model.app)[0]
         assert (board.running, board.reason) == (True, None)
+
+
+class DroppedConnectionBoard(BoardProjection):
+    """The board, whose first batch meets a connection closed under it."""
+
+    dropped = False
+
+    def apply(self, cursor: Any, generation: int, events: Any) -> None:
+        if not DroppedConnectionBoard.dropped:
+            DroppedConnectionBoard.dropped = True
+            raise psycopg.InterfaceError("the connection is closed")
+        super().apply(cursor, generation, events)
+
+
+class TestLostConnection:
+    @WITHOUT_POSTGRES
+    def test_a_connection_lost_mid_batch_is_retried_not_a_stop(
+        self, model: ReadModel, run: Any
+    ) -> None:
+        model.edit(model.book("Dee"), notes="fine")
+        board = DroppedConnectionBoard(model.projections["board"].timezone)
+        DroppedConnectionBoard.dropped = False
+
+        runner = run(model, board)
+
+        deadline = time.monotonic() + 10
+        while "Dee" not in customers(model) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert DroppedConnectionBoard.dropped
+        assert runner.workers[0].failure is None and runner.workers[0].is_alive()
+        assert "Dee" in customers(model)
