@@ -17,8 +17,10 @@ from weakref import WeakKeyDictionary
 from adapters.api.board_json import BoardBody
 from projections.readside import BoardMark, ReadSide
 
-#: Boards kept per process: a (location, day, staff) each.
+#: Boards kept per process: a (location, day, staff) each, and at most so many bytes in all
+#: (a 200-card board is about 80 KB, a 1,000-card one 400 KB).
 SIZE = 256
+MAX_BYTES = 32 * 1024 * 1024
 
 Key = tuple[str, date, str | None]
 
@@ -49,9 +51,11 @@ def content_tag(key: Key, mark: BoardMark) -> str:
 class BoardCache:
     """A bounded, thread-safe map from (location, day, staff) to the board last rendered."""
 
-    def __init__(self, size: int = SIZE) -> None:
+    def __init__(self, size: int = SIZE, max_bytes: int = MAX_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[Key, Rendered] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: Key) -> Rendered | None:
@@ -63,10 +67,15 @@ class BoardCache:
 
     def put(self, key: Key, rendered: Rendered) -> None:
         with self._lock:
+            replaced = self._entries.pop(key, None)
+            if replaced is not None:
+                self._bytes -= _size(replaced)
             self._entries[key] = rendered
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._bytes += _size(rendered)
+            while len(self._entries) > 1 and (
+                len(self._entries) > self.size or self._bytes > self.max_bytes
+            ):
+                self._bytes -= _size(self._entries.popitem(last=False)[1])
 
     def seen(self, key: Key, rendered: Rendered, mark: BoardMark) -> Rendered:
         """``rendered`` confirmed current at ``mark``: remembered at that position from now on."""
@@ -79,6 +88,10 @@ class BoardCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+
+def _size(rendered: Rendered) -> int:
+    return len(rendered.body.head) + len(rendered.body.tail)
 
 
 _caches: WeakKeyDictionary[ReadSide, BoardCache] = WeakKeyDictionary()

@@ -20,6 +20,7 @@ from eventsourcing.application import LRUCache
 from flask import Response, current_app
 from marshmallow import Schema
 
+from adapters.api.board_json import BoardBody
 from adapters.schemas.common import instance
 from projections.readside import Live, ReadSide
 
@@ -36,21 +37,17 @@ _MARK = -7_390_218_564_129_003
 @dataclass(frozen=True)
 class _Answer:
     live: Live
-    #: The encoded answer before and after its position.
-    head: bytes
-    tail: bytes
+    body: BoardBody
     #: What the answer's contents were read at, when the query gave a way to tell.
     contents: Hashable = None
 
-    def render(self, position: int) -> bytes:
-        return self.head + str(position).encode() + self.tail
 
-
-def _encoded(schema: type[Schema], value: Any) -> tuple[bytes, bytes]:
+def _encoded(schema: type[Schema], value: Any) -> BoardBody:
+    """The answer encoded around its position, which each request fills in."""
     payload = instance(schema).dump(value)
     payload["position"] = _MARK
     head, tail = current_app.json.dumps(payload).encode().split(str(_MARK).encode())
-    return head, tail
+    return BoardBody(head, tail)
 
 
 class ReadMemo:
@@ -86,15 +83,18 @@ class ReadMemo:
                 and kept.live[0] == live[0]
                 and kept.contents == contents(live[0])
             )
-            kept = _Answer(live, kept.head, kept.tail, kept.contents) if same_contents else None
+            kept = _Answer(live, kept.body, kept.contents) if same_contents else None
             if kept is not None:
                 self._answers.put((projection, key), kept)
         if kept is None:
             filed_under = None if contents is None else contents(live[0])
-            kept = _Answer(live, *_encoded(schema, read(live)), filed_under)
+            kept = _Answer(live, _encoded(schema, read(live)), filed_under)
             self._answers.put((projection, key), kept)
         return current_app.response_class(
-            kept.render(live[1]), 200, headers={POSITION: str(live[1])}, mimetype="application/json"
+            kept.body.render(live[1]),
+            200,
+            headers={POSITION: str(live[1])},
+            mimetype="application/json",
         )
 
 

@@ -59,3 +59,17 @@ def test_the_tag_tells_apart_staff_days_locations_generations_and_cards() -> Non
 
     assert len(tags) == 7
     assert content_tag(("a", DAY, None), BoardMark(1, 6, b"f")) in tags
+
+
+def test_boards_beyond_the_byte_budget_make_room_but_the_newest_stays() -> None:
+    cache = BoardCache(size=10, max_bytes=30)
+    big = Rendered(rendered().mark, BoardBody(b"x" * 12, b"}"), "t")
+    keys: list[Key] = [("a", DAY, None), ("b", DAY, None), ("c", DAY, None)]
+    for key in keys:
+        cache.put(key, big)
+    cache.put(keys[2], big)  # a replaced entry is not counted twice
+
+    assert len(cache) == 2 and cache.get(keys[0]) is None
+    huge: Key = ("d", DAY, None)
+    cache.put(huge, Rendered(big.mark, BoardBody(b"x" * 100, b"}"), "t"))
+    assert len(cache) == 1 and cache.get(huge) is not None
