@@ -12,10 +12,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
-from weakref import WeakKeyDictionary
 
 from adapters.api.board_json import BoardBody
-from projections.readside import BoardMark, ReadSide
+from adapters.api.kept import PerReadSide
+from projections.readside import BoardMark
 
 #: Boards kept per process: a (location, day, staff) each, and at most so many bytes in all
 #: (a 200-card board is about 80 KB, a 1,000-card one 400 KB).
@@ -94,14 +94,5 @@ def _size(rendered: Rendered) -> int:
     return len(rendered.body.head) + len(rendered.body.tail)
 
 
-_caches: WeakKeyDictionary[ReadSide, BoardCache] = WeakKeyDictionary()
-_caches_lock = threading.Lock()
-
-
-def cache_for(read_side: ReadSide) -> BoardCache:
-    """The cache of one read side: a new database connection set starts with an empty one."""
-    with _caches_lock:
-        found = _caches.get(read_side)
-        if found is None:
-            found = _caches[read_side] = BoardCache()
-        return found
+#: The cache of one read side.
+cache_for = PerReadSide(lambda _read_side: BoardCache())

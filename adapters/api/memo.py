@@ -10,17 +10,16 @@ its pages are also filed under the catalog's contents, which only catalog change
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from eventsourcing.application import LRUCache
 from flask import Response, current_app
 from marshmallow import Schema
 
 from adapters.api.board_json import BoardBody
+from adapters.api.kept import PerReadSide
 from adapters.schemas.common import instance
 from projections.readside import Live, ReadSide
 
@@ -98,14 +97,5 @@ class ReadMemo:
         )
 
 
-_memos: WeakKeyDictionary[ReadSide, ReadMemo] = WeakKeyDictionary()
-_memos_lock = threading.Lock()
-
-
-def memo_for(read_side: ReadSide) -> ReadMemo:
-    """The memo of one read side: another database starts with an empty one."""
-    with _memos_lock:
-        found = _memos.get(read_side)
-        if found is None:
-            found = _memos[read_side] = ReadMemo(read_side)
-        return found
+#: The memo of one read side.
+memo_for = PerReadSide(ReadMemo)
