@@ -19,8 +19,8 @@ from domain.status import STATUSES, TITLES
 from projections.readside import Board
 
 bp = Blueprint("board", __name__, url_prefix=API_PREFIX)
-READ = ("X-Projection-Position",)
 POSITION = "X-Projection-Position"
+READ = (POSITION,)
 
 
 def _day(query: dict[str, Any]) -> date:
@@ -29,7 +29,8 @@ def _day(query: dict[str, Any]) -> date:
 
 
 def columns(board: Board) -> dict[str, Any]:
-    """All seven columns in board order, each with its cards in the read model's order."""
+    """All seven columns in board order, each with its cards in the read model's order: what
+    ``BoardSchema`` documents and dumps, and what the direct encoder must equal."""
     return {
         "day": board.day,
         "location": board.location,
