@@ -195,14 +195,8 @@ def http_ceilings(
     cards: list[list[Card]],
     meter: CpuMeter,
 ) -> dict[str, list[PoolResult]]:
-    location, day = spot
-    endpoints = {
-        "healthz": fixed("GET", "/healthz"),
-        "board": fixed("GET", f"/api/admin/appointments/board?location={location}&date={day}"),
-        "stats": fixed("GET", f"/api/admin/dashboard/stats?location={location}&date={day}"),
-        "services": fixed("GET", "/api/admin/services"),
-        "move": http_mover(cards),
-    }
+    endpoints = {name: fixed("GET", path) for name, path in read_paths(spot).items()}
+    endpoints["move"] = http_mover(cards)
     runs: dict[str, list[PoolResult]] = {name: [] for name in endpoints}
     for repeat in range(repeats):
         for name, client in endpoints.items():
@@ -211,12 +205,27 @@ def http_ceilings(
             )
             result.cpu_ms_per_request["client"] = result.cpu_ms_per_request.pop("this process")
             runs[name].append(result)
-        print(
-            f"  repeat {repeat + 1}: "
-            + ", ".join(f"{name} {results[-1].rate:,.0f}/s" for name, results in runs.items()),
-            flush=True,
-        )
+        progress("repeat", repeat, runs)
     return runs
+
+
+def read_paths(spot: tuple[str, str]) -> dict[str, str]:
+    """The GET endpoints compared, by name, for the day ``spot`` (location, date)."""
+    location, day = spot
+    return {
+        "healthz": "/healthz",
+        "board": f"/api/admin/appointments/board?location={location}&date={day}",
+        "stats": f"/api/admin/dashboard/stats?location={location}&date={day}",
+        "services": "/api/admin/services",
+    }
+
+
+def progress(label: str, repeat: int, runs: dict[str, list[Any]]) -> None:
+    print(
+        f"  {label} {repeat + 1}: "
+        + ", ".join(f"{name} {results[-1].rate:,.0f}/s" for name, results in runs.items()),
+        flush=True,
+    )
 
 
 def wrk_ceilings(
@@ -230,24 +239,14 @@ def wrk_ceilings(
 ) -> dict[str, list[WrkResult]]:
     """The GET endpoints again, measured by wrk: the same comparison without a Python client
     queueing for its own interpreter lock on the same two cores."""
-    location, day = spot
-    paths = {
-        "healthz": "/healthz",
-        "board": f"/api/admin/appointments/board?location={location}&date={day}",
-        "stats": f"/api/admin/dashboard/stats?location={location}&date={day}",
-        "services": "/api/admin/services",
-    }
+    paths = read_paths(spot)
     runs: dict[str, list[WrkResult]] = {name: [] for name in paths}
     for repeat in range(repeats):
         for name, path in paths.items():
             runs[name].append(
                 run_wrk(name, url, token, path, clients=clients, seconds=seconds, meter=meter.read)
             )
-        print(
-            f"  wrk repeat {repeat + 1}: "
-            + ", ".join(f"{name} {results[-1].rate:,.0f}/s" for name, results in runs.items()),
-            flush=True,
-        )
+        progress("wrk repeat", repeat, runs)
     return runs
 
 

@@ -345,8 +345,7 @@ class ReadSide:
             return self._live(cursor, name)
 
     def position(self, name: str) -> int:
-        with self.store.reads() as cursor:
-            return self._live(cursor, name)[1]
+        return self.live(name)[1]
 
     def wait_for(self, name: str, position: int, timeout: float) -> bool:
         """Whether the projection reached ``position`` within ``timeout`` seconds."""

@@ -10,7 +10,6 @@ its pages are also filed under the catalog's contents, which only catalog change
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -77,14 +76,17 @@ class ReadMemo:
             kept: _Answer | None = self._answers.get((projection, key))
         except KeyError:
             kept = None
-        now = None if contents is None else functools.cache(lambda: contents(live[0]))
+        filed_under: Hashable = None  # the contents now, once read (``contents`` is never None)
         if kept is not None and kept.live != live:
-            same = now is not None and kept.live[0] == live[0] and kept.contents == now()
+            if contents is not None and kept.live[0] == live[0]:
+                filed_under = contents(live[0])
+            same = filed_under is not None and filed_under == kept.contents
             kept = _Answer(live, kept.body, kept.contents) if same else None
             if kept is not None:
                 self._answers.put((projection, key), kept)
         if kept is None:
-            filed_under = None if now is None else now()
+            if contents is not None and filed_under is None:
+                filed_under = contents(live[0])
             kept = _Answer(live, _encoded(schema, read(live)), filed_under)
             self._answers.put((projection, key), kept)
         return current_app.response_class(
