@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import status as st
 from domain import values
+from domain.copying import SharesImmutableState
 from domain.errors import FieldError, InvalidTransitionError
 from domain.moment import StampedEvent
 from domain.stamp import Stamp
@@ -27,7 +28,7 @@ STATE_FIELDS: tuple[str, ...] = (
 )
 
 
-class Appointment(Aggregate):
+class Appointment(SharesImmutableState, Aggregate):
     class Event(StampedEvent):
         pass
 

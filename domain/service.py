@@ -7,6 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain import values
+from domain.copying import SharesImmutableState
 from domain.errors import FieldError, ServiceRetiredError
 from domain.moment import StampedEvent
 from domain.stamp import Stamp
@@ -23,7 +24,7 @@ def service_id_for(code: str) -> UUID:
     return uuid5(_NAMESPACE, code)
 
 
-class Service(Aggregate):
+class Service(SharesImmutableState, Aggregate):
     class Event(StampedEvent):
         pass
 

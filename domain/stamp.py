@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -16,4 +16,8 @@ class Stamp:
     idempotency_key: str | None = None
 
     def event_fields(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "actor": self.actor,
+            "request_id": self.request_id,
+            "idempotency_key": self.idempotency_key,
+        }
