@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, url_for
 
+from adapters.api.appointment_json import (
+    appointment_document,
+    edit_result_document,
+    move_result_document,
+)
 from adapters.api.context import changed, stamp
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.auth import require
@@ -27,11 +33,17 @@ from adapters.schemas import (
 bp = Blueprint("appointments", __name__, url_prefix=API_PREFIX)
 ONE = "/appointments/<uuid:appointment_id>"
 WRITE = ("X-Event-Position",)
+#: What these response schemas dump, built directly (tests/unit/test_appointment_json.py).
+DOCUMENTS: dict[type, Callable[[Any], Any]] = {
+    AppointmentSchema: appointment_document,
+    MoveResultSchema: move_result_document,
+    EditResultSchema: edit_result_document,
+}
 
 
 def _command(summary: str, response: type, body: type | None = None, **more: Any) -> Operation:
     """A staff command on appointments; it answers with the position it wrote at."""
-    more = {"method": "POST", "headers": WRITE, **more}
+    more = {"method": "POST", "headers": WRITE, "document": DOCUMENTS.get(response), **more}
     return Operation(
         more.pop("method"), summary, response, role="staff", body=body, tag="appointments", **more
     )
@@ -67,6 +79,7 @@ def book(body: dict[str, Any]) -> Reply:
         errors=(404,),
         headers=("ETag",),
         tag="appointments",
+        document=appointment_document,
     ),
 )
 def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
