@@ -6,12 +6,13 @@ import select
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic
 from psycopg import sql
@@ -85,16 +86,18 @@ class PostgresRecorder(PostgresApplicationRecorder):
         self._insert_into = sql.SQL(
             "; INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) VALUES "
         ).format(sql.Identifier(datastore.schema), sql.Identifier(self.events_table_name))
-        self._writes: dict[int, sql.Composed] = {}
+        self._writes: dict[int, bytes] = {}
 
-    def _write(self, count: int) -> sql.Composed:
-        """The write of ``count`` events, composed once per count."""
+    def _write(self, count: int, connection: psycopg.Connection[Any]) -> bytes:
+        """The write of ``count`` events, composed and rendered once per count (rendering a
+        composed query on every execute cost as much client CPU as the rest of the save)."""
         query = self._writes.get(count)
         if query is None:
             rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s)") for _ in range(count))
-            query = self._writes[count] = (
+            composed = (
                 self._write_head + self._insert_into + rows + sql.SQL(" RETURNING notification_id")
             )
+            query = self._writes[count] = composed.as_bytes(connection)
         return query
 
     def _insert_once(self, stored_events: Sequence[StoredEvent]) -> Sequence[int]:
@@ -109,7 +112,7 @@ class PostgresRecorder(PostgresApplicationRecorder):
             cursor = psycopg.ClientCursor(connection)
             try:
                 # Several statements in one query: one implicit transaction, one result each.
-                cursor.execute(self._write(len(stored_events)), params)
+                cursor.execute(self._write(len(stored_events), connection), params)
                 while cursor.description is None and cursor.nextset():
                     pass
                 return [row["notification_id"] for row in cursor.fetchall()]
@@ -128,6 +131,69 @@ class PostgresRecorder(PostgresApplicationRecorder):
                     raise
             attempt += 1
             time.sleep(_INSERT_PAUSE)
+
+    def select_notifications_to_head(
+        self, start: int, limit: int, topics: Sequence[str] = ()
+    ) -> tuple[list[Notification], int]:
+        """What ``select_notifications(start, limit, stop=head, topics)`` returns, with the head
+        (the greatest notification id, 0 for an empty log), read in one statement.
+
+        One statement sees one snapshot, so the head and the rows agree: every id up to the
+        head was committed or never will be (writes hold the table lock until they commit). A
+        lost connection is retried as the library retries its reads.
+        """
+        params: list[Any] = [start, list(topics), limit] if topics else [start, limit]
+        attempt = 1
+        while True:
+            try:
+                with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+                    cursor.execute(self._to_head[bool(topics)], params, prepare=True)
+                    rows = cursor.fetchall()
+                break
+            except (InterfaceError, OperationalError):
+                if attempt >= _INSERT_ATTEMPTS:
+                    raise
+            attempt += 1
+            time.sleep(_INSERT_PAUSE)
+        notifications = [
+            Notification(
+                id=row["notification_id"],
+                originator_id=row["originator_id"],
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+            for row in rows
+            if row["notification_id"] is not None
+        ]
+        return notifications, rows[0]["head"] or 0
+
+    @cached_property
+    def _to_head(self) -> tuple[bytes, bytes]:
+        """The statements of ``select_notifications_to_head``, for every topic and for some,
+        rendered once.
+
+        The head is read first and bounds the rows; a left join keeps it when no row is new.
+        """
+        table = sql.SQL("{0}.{1}").format(
+            sql.Identifier(self.datastore.schema), sql.Identifier(self.events_table_name)
+        )
+        statements = []
+        for topic_filter in (sql.SQL(""), sql.SQL(" AND topic = ANY(%s)")):
+            statements.append(
+                sql.SQL(
+                    "WITH last AS (SELECT max(notification_id) AS head FROM {table})"
+                    " SELECT last.head, e.notification_id, e.originator_id,"
+                    " e.originator_version, e.topic, e.state FROM last LEFT JOIN LATERAL"
+                    " (SELECT * FROM {table} WHERE notification_id >= %s"
+                    " AND notification_id <= last.head{topic_filter}"
+                    " ORDER BY notification_id LIMIT %s) e ON true"
+                    " ORDER BY e.notification_id"
+                )
+                .format(table=table, topic_filter=topic_filter)
+                .as_bytes()
+            )
+        return statements[0], statements[1]
 
 
 @dataclass(frozen=True)
