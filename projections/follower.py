@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 from eventsourcing.persistence import (
@@ -49,13 +49,21 @@ class ProjectionFailedError(Exception):
 
 @dataclass
 class Follower:
-    """Folds the log into one generation of a projection (the live one unless given)."""
+    """Folds the log into one generation of a projection (the live one unless given).
+
+    A follower remembers the view and the position it last read or recorded, and starts the
+    next batch from them without reading them again. A memory gone stale (another follower
+    moved the position, a rebuild switched generations) costs one refused batch, after which
+    they are read again: the batch's transaction checks the position it starts from, and that
+    the generation is still live. Any error forgets them.
+    """
 
     app: StatusBoard
     store: SqlStore
     projection: Projection
     generation: int | None = None
     batch_size: int = 1000
+    _known: tuple[ProjectionView, int | None] | None = field(default=None, init=False, repr=False)
 
     def view(self) -> ProjectionView:
         if self.generation is not None:
@@ -86,29 +94,55 @@ class Follower:
         """One batch; returns how many positions the view advanced (0 when caught up)."""
         return self._step(head)[0]
 
+    def forget(self) -> None:
+        """Reads the view and its position again before the next batch."""
+        self._known = None
+
     def _step(self, head: int | None) -> tuple[int, bool]:
         """One batch: how many positions the view advanced, and whether the batch was full."""
-        view, tracked = self._where()
+        known, self._known = self._known, None
+        view, tracked = known or self._where()
         position = tracked or 0
-        head = self.app.recorder.max_notification_id() or 0 if head is None else head
-        if position >= head:
+        batch = self._read(position, head)
+        if batch is None:
+            self._known = view, tracked
             return 0, False
-        notifications = self.app.recorder.select_notifications(
-            start=position + 1, limit=self.batch_size, stop=head, topics=self.projection.topics
-        )
+        notifications, end = batch
         full = len(notifications) == self.batch_size
-        end = notifications[-1].id if full else head
+        if full:
+            end = notifications[-1].id
         events = self._decode(notifications)
         try:
             view.process(events, self.app.name, tracked, end)
         except IntegrityError:
+            if known is not None:
+                return self._step(head)  # what it remembered is stale; read it again
             return 0, False  # another follower moved the position first; read it again
         except TRANSIENT_ERRORS:
             raise
         except Exception:
             self._find_failure(view, notifications, events, tracked)
             raise
+        self._known = view, end
         return end - position, full
+
+    def _read(self, position: int, head: int | None) -> tuple[Sequence[Notification], int] | None:
+        """The batch after ``position`` and the head it ends at, or None when it is there.
+
+        On PostgreSQL a head not given is read with the batch, in one statement.
+        """
+        topics = self.projection.topics
+        to_head = getattr(self.app.recorder, "select_notifications_to_head", None)
+        if head is None and to_head is not None:
+            notifications, head = to_head(position + 1, self.batch_size, topics)
+            return None if position >= head else (notifications, head)
+        head = self.app.recorder.max_notification_id() or 0 if head is None else head
+        if position >= head:
+            return None
+        notifications = self.app.recorder.select_notifications(
+            start=position + 1, limit=self.batch_size, stop=head, topics=topics
+        )
+        return notifications, head
 
     def _where(self) -> tuple[ProjectionView, int | None]:
         """The view to fold into and how far it has read, in one statement."""

@@ -10,11 +10,12 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 from typing import IO, Any, Protocol
 
 import psycopg
 
-from application.persistence import MEMORY_URL, is_postgres, sqlite_path
+from application.persistence import MEMORY_URL, check_idle, is_postgres, sqlite_path
 from projections.store import PostgresStore, SqlStore
 
 LOCK_CLASS = 23306  # the first key of our advisory locks; the second is the projection's hash
@@ -30,11 +31,13 @@ class Leadership(Protocol):
 
 
 class PostgresLeadership:
-    def __init__(self, store: PostgresStore, name: str) -> None:
+    def __init__(self, store: PostgresStore, name: str, *, check_every: float = 1.0) -> None:
         self.store = store
         self.name = name
+        self.check_every = check_every
         self.connection: psycopg.Connection[Any] | None = None
         self.holding = False
+        self.checked = 0.0  # when the session last answered, on the monotonic clock
 
     def acquire(self) -> bool:
         if self.connection is None or self.connection.closed:
@@ -43,14 +46,25 @@ class PostgresLeadership:
             "SELECT pg_try_advisory_lock(%s, hashtext(%s) & 2147483647)", (LOCK_CLASS, self.name)
         ).fetchone()
         self.holding = bool(row and row[0])
+        self.checked = time.monotonic()
         return self.holding
 
     def held(self) -> bool:
-        """A lock lives as long as its session; a dead session means someone else may lead."""
+        """A lock lives as long as its session; a dead session means someone else may lead.
+
+        The session is asked at most once every ``check_every`` seconds, and at once when the
+        server has written to the idle connection, which it does when it ends the session.
+        Between two checks a lost session is still believed held: leadership only spares a
+        second follower the work, each batch counts once by its tracking check whoever leads.
+        """
         if self.connection is None or not self.holding:
             return False
         try:
-            self.connection.execute("SELECT 1")
+            if time.monotonic() - self.checked < self.check_every:
+                check_idle(self.connection)
+            else:
+                self.connection.execute("SELECT 1")
+                self.checked = time.monotonic()
         except psycopg.Error:
             self.release()
             return False

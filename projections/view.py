@@ -42,11 +42,41 @@ class ProjectionView(TrackingRecorder):
     ) -> None:
         """Folds a batch and records its position, in one transaction, exactly once."""
         with self.store.transaction() as cursor:
+            if self.store.dialect == "postgres" and expected is not None:
+                self._move(cursor, application_name, expected, position)
+            else:
+                if self.live_only:
+                    self._check_live(cursor)
+                self._advance(cursor, application_name, expected, position)
+            if events:
+                self.projection.apply(cursor, self.generation, events)
+
+    def _move(self, cursor: Cursor, application_name: str, expected: int, position: int) -> None:
+        """The checks and the move of ``_check_live`` and ``_advance`` in one statement.
+
+        The state row is share-locked before the tracking row is locked, in the order of the
+        two statements it stands for, so a rebuild's switch still waits for the batch.
+        """
+        live = (
+            " AND EXISTS (SELECT 1 FROM (SELECT 1 FROM projection_state"
+            " WHERE projection = ? AND live_generation = ? FOR SHARE) s)"
+            if self.live_only
+            else ""
+        )
+        name = self.projection.name
+        cursor.execute(
+            "UPDATE projection_tracking SET notification_id = ?"
+            " WHERE projection = ? AND generation = ? AND application_name = ?"
+            " AND notification_id = ? AND notification_id < ?" + live + " RETURNING 1",
+            (position, name, self.generation, application_name, expected, position)
+            + ((name, self.generation) if self.live_only else ()),
+        )
+        if cursor.fetchone() is None:
+            # Nothing moved: the statements it stands for raise the reason (or, should the rows
+            # have changed since, make the move themselves, with the same checks).
             if self.live_only:
                 self._check_live(cursor)
             self._advance(cursor, application_name, expected, position)
-            if events:
-                self.projection.apply(cursor, self.generation, events)
 
     def _check_live(self, cursor: Cursor) -> None:
         """A rebuild may have switched generations since this view was chosen."""
