@@ -15,7 +15,7 @@ from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
     LRUCache,
-    project_aggregate,
+    ProcessingEvent,
 )
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
@@ -89,9 +89,19 @@ def storage_guarded(method: Callable[P, R]) -> Callable[P, R]:
     return guarded
 
 
+def replayed(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The library's ``project_aggregate`` without its check of each event against a runtime
+    protocol (35 µs an event on Python 3.11, ten times the cost of applying it): every event
+    here is one of the library's aggregate events, which mutate."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
 class StatusBoard(Application[UUID]):
     name = "StatusBoard"
     snapshotting_intervals = {Appointment: 50}
+    snapshotting_projectors = {Appointment: replayed}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -404,13 +414,15 @@ class StatusBoard(Application[UUID]):
     def _replayed(self, actor: str, key: str, print_: str) -> Outcome[Any] | None:
         """The answer a keyed command got before, if it ran before."""
         try:
-            record: IdempotencyRecord = self.repository.get(record_id(actor, key))
+            record: IdempotencyRecord = self.repository.get(
+                record_id(actor, key), projector_func=replayed
+            )
         except AggregateNotFoundError:
             return None
         if record.fingerprint != print_:
             raise IdempotencyKeyReusedError(key)
         aggregate: Aggregate = self.repository.get(
-            record.aggregate_id, version=record.result_version
+            record.aggregate_id, version=record.result_version, projector_func=replayed
         )
         return Outcome(aggregate, record.applied, self.head_position())
 
@@ -421,7 +433,9 @@ class StatusBoard(Application[UUID]):
 
     def _get(self, cls: type[A], ident: UUID, version: int | None = None) -> A:
         try:
-            aggregate: Aggregate = self.repository.get(ident, version=version)
+            aggregate: Aggregate = self.repository.get(
+                ident, version=version, projector_func=replayed
+            )
         except AggregateNotFoundError:
             raise NotFoundError(cls.__name__.lower(), ident) from None
         if not isinstance(aggregate, cls):
@@ -449,7 +463,7 @@ class StatusBoard(Application[UUID]):
             raise VersionAheadError(ident, expected_version, current.version)
         if expected_version < 1:
             raise FieldError("expected_version", "must be at least 1")
-        seen: A = self.repository.get(ident, version=expected_version)
+        seen: A = self.repository.get(ident, version=expected_version, projector_func=replayed)
         unseen = self.events.get(ident, gt=expected_version, lte=current.version)
         return current, [change for change, _ in replay(cast(Stateful, seen), unseen)]
 
@@ -464,7 +478,7 @@ class StatusBoard(Application[UUID]):
         interval = self.snapshotting_intervals.get(cls) if self.snapshotting_intervals else None
         if interval is not None and (expected_version is None or expected_version >= interval):
             return self._get(cls, ident)
-        aggregate = project_aggregate(None, self.events.get(ident))
+        aggregate = replayed(None, self.events.get(ident))
         if not isinstance(aggregate, cls):
             raise NotFoundError(cls.__name__.lower(), ident)
         return aggregate
@@ -508,6 +522,28 @@ class StatusBoard(Application[UUID]):
             raise FieldError(field, f"no service has code {code}") from None
         except ServiceRetiredError:
             raise FieldError(field, f"service {code} is retired") from None
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save, for the aggregates this application saves.
+
+        The library asks of every object whether it is an event or an aggregate by checking
+        runtime protocols, which costs 20 µs an aggregate on Python 3.11, a tenth of a write's
+        CPU here. Every object saved here is an aggregate (or None); the rest is the library's.
+        """
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if obj is None:
+                continue
+            if not isinstance(obj, Aggregate):
+                processing_event.collect_events(obj)  # the library's way, for anything else
+                continue
+            processing_event.events.extend(obj.collect_events())
+            processing_event.aggregates[obj.id] = obj
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        return recordings
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         if recordings:

@@ -123,3 +123,17 @@ def test_a_client_far_behind_a_snapshot_gets_the_same_answer_either_way(
     assert stale.value.current.version == 61
     assert stale.value.current.status == "scheduled"
     assert bob.get_appointment(card.id).version == 61
+
+
+def test_saving_what_is_not_an_aggregate_is_left_to_the_library(
+    workers: tuple[StatusBoard, StatusBoard],
+) -> None:
+    ann, bob = workers
+    card = ann.book_appointment(**BOOKING, stamp=ANN).aggregate
+    card.move("checked_in", None, ANN)
+    (event,) = card.collect_events()
+
+    recordings = ann.save(None, event)
+
+    assert [r.domain_event.originator_version for r in recordings] == [2]
+    assert bob.get_appointment(card.id).status == "checked_in"
