@@ -6,49 +6,15 @@ the other appends, and every answer must still be the one SPEC §4 gives from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from application.errors import ConflictError, IdempotencyKeyReusedError
-from application.persistence import store_env
 from application.statusboard import StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
-
-ANN = Stamp(actor="ann", request_id="req-ann")
-BOB = Stamp(actor="bob", request_id="req-bob")
-BOOKING: dict[str, Any] = {
-    "location_id": "main-street",
-    "starts_at": datetime(2030, 3, 4, 9, 0, tzinfo=UTC),
-    "customer": {"name": "Ada Lovelace"},
-    "services": [{"code": "CUT"}],
-}
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def workers(request: pytest.FixtureRequest) -> Iterator[tuple[StatusBoard, StatusBoard]]:
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    first = StatusBoard(store_env(url))
-    second = StatusBoard(store_env(url))
-    first.add_service(
-        code="CUT",
-        name="Haircut",
-        category="hair",
-        price_cents=2500,
-        duration_minutes=30,
-        stamp=ANN,
-    )
-    yield first, second
-    first.close()
-    second.close()
+from tests.integration.app_support import ANN, BOB, BOOKING
 
 
 def booked(worker: StatusBoard) -> Appointment:
@@ -60,9 +26,9 @@ def kinds(worker: StatusBoard, appointment: Appointment) -> list[str]:
 
 
 def test_a_change_from_the_version_this_process_saved_reads_nothing_first(
-    workers: tuple[StatusBoard, StatusBoard], monkeypatch: pytest.MonkeyPatch
+    app_workers: tuple[StatusBoard, StatusBoard], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ann, _ = workers
+    ann, _ = app_workers
     card = booked(ann)
     reads: list[Any] = []
     monkeypatch.setattr(ann.repository, "get", lambda *a, **k: reads.append(a) or None)
@@ -73,9 +39,9 @@ def test_a_change_from_the_version_this_process_saved_reads_nothing_first(
 
 
 def test_a_stale_move_on_a_copy_behind_the_store_is_decided_by_the_store(
-    workers: tuple[StatusBoard, StatusBoard],
+    app_workers: tuple[StatusBoard, StatusBoard],
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = booked(ann)
     bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
 
@@ -87,9 +53,9 @@ def test_a_stale_move_on_a_copy_behind_the_store_is_decided_by_the_store(
 
 
 def test_a_move_to_where_the_copy_already_is_is_not_a_no_op_when_the_store_moved_on(
-    workers: tuple[StatusBoard, StatusBoard],
+    app_workers: tuple[StatusBoard, StatusBoard],
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = booked(ann)
     bob.move_appointment(card.id, "cancelled", 1, stamp=BOB)
 
@@ -98,9 +64,9 @@ def test_a_move_to_where_the_copy_already_is_is_not_a_no_op_when_the_store_moved
 
 
 def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_version(
-    workers: tuple[StatusBoard, StatusBoard],
+    app_workers: tuple[StatusBoard, StatusBoard],
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = booked(ann)
     bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
 
@@ -111,9 +77,9 @@ def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_vers
 
 
 def test_a_retried_key_gets_its_first_answer_from_either_worker(
-    workers: tuple[StatusBoard, StatusBoard],
+    app_workers: tuple[StatusBoard, StatusBoard],
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = booked(ann)
     keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
     first = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
@@ -127,9 +93,9 @@ def test_a_retried_key_gets_its_first_answer_from_either_worker(
 
 
 def test_a_key_used_for_another_request_is_refused_even_when_the_copy_would_fail_first(
-    workers: tuple[StatusBoard, StatusBoard],
+    app_workers: tuple[StatusBoard, StatusBoard],
 ) -> None:
-    ann, _ = workers
+    ann, _ = app_workers
     card = booked(ann)
     keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
     ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)

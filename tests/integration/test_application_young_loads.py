@@ -7,54 +7,25 @@ the store what the first saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from application.errors import ConflictError
-from application.persistence import store_env
 from application.statusboard import StatusBoard
 from domain.appointment import Appointment
-from domain.stamp import Stamp
+from tests.integration.app_support import ANN, BOB, BOOKING
 
-ANN = Stamp(actor="ann", request_id="req-ann")
-BOB = Stamp(actor="bob", request_id="req-bob")
-BOOKING: dict[str, Any] = {
-    "location_id": "main-street",
-    "starts_at": datetime(2030, 3, 4, 9, 0, tzinfo=UTC),
-    "customer": {"name": "Ada Lovelace"},
-    "services": [{"code": "CUT"}],
-}
 #: Back and forth between two columns: two events a lap.
 LAP = (("checked_in", 1), ("scheduled", 2))
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def workers(request: pytest.FixtureRequest) -> Iterator[tuple[StatusBoard, StatusBoard]]:
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    first, second = StatusBoard(store_env(url)), StatusBoard(store_env(url))
-    first.add_service(
-        code="CUT", name="Haircut", category="hair", price_cents=2500, duration_minutes=30,
-        stamp=ANN,
-    )  # fmt: skip
-    yield first, second
-    first.close()
-    second.close()
-
-
 @pytest.fixture
 def snapshot_reads(
-    workers: tuple[StatusBoard, StatusBoard], monkeypatch: pytest.MonkeyPatch
+    app_workers: tuple[StatusBoard, StatusBoard], monkeypatch: pytest.MonkeyPatch
 ) -> list[Any]:
     """Every snapshot lookup the second worker makes."""
-    _, bob = workers
+    _, bob = app_workers
     assert bob.snapshots is not None
     reads: list[Any] = []
     original = bob.snapshots.get
@@ -77,9 +48,9 @@ def laps(worker: StatusBoard, card: Appointment, count: int) -> int:
 
 
 def test_a_young_appointment_is_read_without_looking_for_a_snapshot(
-    workers: tuple[StatusBoard, StatusBoard], snapshot_reads: list[Any]
+    app_workers: tuple[StatusBoard, StatusBoard], snapshot_reads: list[Any]
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = ann.book_appointment(**BOOKING, stamp=ANN).aggregate
     version = laps(ann, card, 3)
 
@@ -94,9 +65,9 @@ def test_a_young_appointment_is_read_without_looking_for_a_snapshot(
 
 
 def test_an_appointment_past_its_first_snapshot_is_read_from_it(
-    workers: tuple[StatusBoard, StatusBoard], snapshot_reads: list[Any]
+    app_workers: tuple[StatusBoard, StatusBoard], snapshot_reads: list[Any]
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = ann.book_appointment(**BOOKING, stamp=ANN).aggregate
     version = laps(ann, card, 30)  # 61 events: a snapshot at 50
     assert version == 61
@@ -109,9 +80,9 @@ def test_an_appointment_past_its_first_snapshot_is_read_from_it(
 
 
 def test_a_client_far_behind_a_snapshot_gets_the_same_answer_either_way(
-    workers: tuple[StatusBoard, StatusBoard], snapshot_reads: list[Any]
+    app_workers: tuple[StatusBoard, StatusBoard], snapshot_reads: list[Any]
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = ann.book_appointment(**BOOKING, stamp=ANN).aggregate
     laps(ann, card, 30)
 
@@ -126,9 +97,9 @@ def test_a_client_far_behind_a_snapshot_gets_the_same_answer_either_way(
 
 
 def test_saving_what_is_not_an_aggregate_is_left_to_the_library(
-    workers: tuple[StatusBoard, StatusBoard],
+    app_workers: tuple[StatusBoard, StatusBoard],
 ) -> None:
-    ann, bob = workers
+    ann, bob = app_workers
     card = ann.book_appointment(**BOOKING, stamp=ANN).aggregate
     card.move("checked_in", None, ANN)
     (event,) = card.collect_events()

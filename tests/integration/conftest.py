@@ -1,0 +1,35 @@
+"""Fixtures of the integration tests: two StatusBoards on one database, standing for two web
+workers (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from application.persistence import store_env
+from application.statusboard import StatusBoard
+from tests.integration.app_support import ANN
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def app_workers(request: pytest.FixtureRequest) -> Iterator[tuple[StatusBoard, StatusBoard]]:
+    """Ann's worker and Bob's, with the service BOOKING books in the catalog."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    first, second = StatusBoard(store_env(url)), StatusBoard(store_env(url))
+    first.add_service(
+        code="CUT",
+        name="Haircut",
+        category="hair",
+        price_cents=2500,
+        duration_minutes=30,
+        stamp=ANN,
+    )
+    yield first, second
+    first.close()
+    second.close()
