@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -21,9 +21,10 @@ from psycopg_pool import ConnectionPool
 
 MEMORY_URL = "memory://"
 
-#: How the library retries a write that lost its connection: ten tries, 0.2 s apart.
-_INSERT_ATTEMPTS = 10
-_INSERT_PAUSE = 0.2
+#: How the library retries a statement that lost its connection: ten tries, 0.2 s apart.
+_ATTEMPTS = 10
+_PAUSE = 0.2
+T = TypeVar("T")
 
 
 def check_idle(connection: psycopg.Connection[Any]) -> None:
@@ -122,15 +123,7 @@ class PostgresRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        attempt = 1
-        while True:
-            try:
-                return self._insert_once(stored_events)
-            except (InterfaceError, OperationalError) as error:
-                if attempt >= _INSERT_ATTEMPTS or isinstance(error.__cause__, LockNotAvailable):
-                    raise
-            attempt += 1
-            time.sleep(_INSERT_PAUSE)
+        return _retried(lambda: self._insert_once(stored_events))
 
     def select_notifications_to_head(
         self, start: int, limit: int, topics: Sequence[str] = ()
@@ -143,18 +136,13 @@ class PostgresRecorder(PostgresApplicationRecorder):
         lost connection is retried as the library retries its reads.
         """
         params: list[Any] = [start, list(topics), limit] if topics else [start, limit]
-        attempt = 1
-        while True:
-            try:
-                with self.datastore.get_connection() as connection, connection.cursor() as cursor:
-                    cursor.execute(self._to_head[bool(topics)], params, prepare=True)
-                    rows = cursor.fetchall()
-                break
-            except (InterfaceError, OperationalError):
-                if attempt >= _INSERT_ATTEMPTS:
-                    raise
-            attempt += 1
-            time.sleep(_INSERT_PAUSE)
+
+        def read() -> list[Any]:
+            with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+                cursor.execute(self._to_head[bool(topics)], params, prepare=True)
+                return cursor.fetchall()
+
+        rows = _retried(read)
         notifications = [
             Notification(
                 id=row["notification_id"],
@@ -194,6 +182,20 @@ class PostgresRecorder(PostgresApplicationRecorder):
                 .as_bytes()
             )
         return statements[0], statements[1]
+
+
+def _retried(call: Callable[[], T]) -> T:
+    """``call``, tried again as the library does when its connection was lost; a lock timeout
+    is final (ten tries behind a lock would be ten lock timeouts before the answer)."""
+    attempt = 1
+    while True:
+        try:
+            return call()
+        except (InterfaceError, OperationalError) as error:
+            if attempt >= _ATTEMPTS or isinstance(error.__cause__, LockNotAvailable):
+                raise
+        attempt += 1
+        time.sleep(_PAUSE)
 
 
 @dataclass(frozen=True)
