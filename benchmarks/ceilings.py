@@ -451,6 +451,8 @@ def main() -> None:
         default=os.cpu_count() or 1,
         help="processes the application movers run in (as web workers; pgbench uses -j cores)",
     )
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: serve's)")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker")
     args = parser.parse_args()
     stop_on_sigterm()
     started = datetime.now(UTC)
@@ -482,7 +484,9 @@ def main() -> None:
         writes = write_ceiling(
             database_url, args.clients, args.seconds, args.repeats, cards, args.processes
         )
-        with served(database_url, log_level="WARNING") as (url, pid):
+        with served(
+            database_url, workers=args.workers, threads=args.threads, log_level="WARNING"
+        ) as (url, pid):
             time.sleep(2)  # the runner catches up with the application moves
             print(f"HTTP: {args.clients} clients per endpoint", flush=True)
             http = http_ceilings(

@@ -304,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, help="seeded days around today (default: profile)")
     parser.add_argument("--database-url", help="with --url: its database, for precise lag")
     parser.add_argument("--workers", type=int, help="gunicorn workers of the local stack")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (local stack)")
     parser.add_argument("--log-level", default="INFO", help="server log level (local stack)")
     parser.add_argument("--strict", action="store_true", help="fail on our targets too")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -340,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                 local_stack(
                     seed,
                     workers=args.workers,
+                    threads=args.threads,
                     log_path=out.with_suffix(".server.log"),
                     log_level=args.log_level,
                 )

@@ -91,6 +91,7 @@ def served(
     database_url: str,
     *,
     workers: int | None = None,
+    threads: int | None = None,
     log_path: Path | None = None,
     log_level: str = "INFO",
 ) -> Iterator[tuple[str, int]]:
@@ -99,6 +100,8 @@ def served(
     command = [STATUSBOARD, "serve", "--bind", url.removeprefix("http://")]
     if workers:
         command += ["--workers", str(workers)]
+    if threads:
+        command += ["--threads", str(threads)]
     env = {**os.environ, "DATABASE_URL": database_url, "STATUSBOARD_LOG_LEVEL": log_level}
     log = open(log_path or os.devnull, "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
@@ -143,12 +146,15 @@ def local_stack(
     seed: Seed,
     *,
     workers: int | None = None,
+    threads: int | None = None,
     log_path: Path | None = None,
     log_level: str = "INFO",
 ) -> Iterator[Stack]:
     with scratch_database() as database_url:
         token = prepare(database_url, seed)
-        with served(database_url, workers=workers, log_path=log_path, log_level=log_level) as (
+        with served(
+            database_url, workers=workers, threads=threads, log_path=log_path, log_level=log_level
+        ) as (
             url,
             pid,
         ):
