@@ -18,10 +18,11 @@ def open_application(settings: Settings, *, create_table: bool | None = None) ->
     return StatusBoard(store_env(settings.database_url, options))
 
 
-def open_read_side(settings: Settings) -> ReadSide:
+def open_read_side(settings: Settings, *, durable_commits: bool = True) -> ReadSide:
     return ReadSide.open(
         settings.database_url,
         timezone=settings.timezone,
         pool_size=settings.pool_size,
         lock_timeout_seconds=settings.lock_timeout_seconds,
+        durable_commits=durable_commits,
     )

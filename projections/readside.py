@@ -182,9 +182,13 @@ class ReadSide:
         timezone: str = "UTC",
         pool_size: int = 5,
         lock_timeout_seconds: int = 5,
+        durable_commits: bool = True,
     ) -> ReadSide:
         store = SqlStore.open(
-            database_url, pool_size=pool_size, lock_timeout_seconds=lock_timeout_seconds
+            database_url,
+            pool_size=pool_size,
+            lock_timeout_seconds=lock_timeout_seconds,
+            durable_commits=durable_commits,
         )
         return cls(store, database_url, timezone)
 

@@ -81,10 +81,24 @@ class SqlStore(ABC):
             return cursor.fetchall()
 
     @staticmethod
-    def open(database_url: str, *, pool_size: int = 5, lock_timeout_seconds: int = 5) -> SqlStore:
+    def open(
+        database_url: str,
+        *,
+        pool_size: int = 5,
+        lock_timeout_seconds: int = 5,
+        durable_commits: bool = True,
+    ) -> SqlStore:
+        """``durable_commits=False``: on PostgreSQL a commit returns before its WAL reaches the
+        disk (``synchronous_commit = off``). For derived data only — the runner's folds, whose
+        position commits with their rows: a crash can lose the last such transactions whole,
+        never part of one, and the runner folds their events again from the position that
+        survived. SQLite is unchanged."""
         if is_postgres(database_url):
             return PostgresStore(
-                database_url, pool_size=pool_size, lock_timeout_seconds=lock_timeout_seconds
+                database_url,
+                pool_size=pool_size,
+                lock_timeout_seconds=lock_timeout_seconds,
+                durable_commits=durable_commits,
             )
         if database_url == MEMORY_URL:
             # Shared-cache memory databases lock whole tables instead of waiting; a scratch
@@ -201,8 +215,18 @@ def conninfo(database_url: str, *, connect_timeout: int = 5) -> str:
 class PostgresStore(SqlStore):
     dialect = "postgres"
 
-    def __init__(self, database_url: str, *, pool_size: int = 5, lock_timeout_seconds: int = 5):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        pool_size: int = 5,
+        lock_timeout_seconds: int = 5,
+        durable_commits: bool = True,
+    ):
         self.conninfo = conninfo(database_url)
+        options = f"-c lock_timeout={lock_timeout_seconds * 1000}"
+        if not durable_commits:
+            options += " -c synchronous_commit=off"
         check = SweepingCheck(check_idle)
         self.pool = check.pool = ConnectionPool(
             self.conninfo,
@@ -211,7 +235,7 @@ class PostgresStore(SqlStore):
             open=True,
             # Transactions are opened explicitly; a lone read is one round trip, not three.
             kwargs={
-                "options": f"-c lock_timeout={lock_timeout_seconds * 1000}",
+                "options": options,
                 "autocommit": True,
             },
             check=check,

@@ -33,7 +33,8 @@ def run(names: tuple[str, ...], poll_interval: float, batch_size: int) -> None:
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
     app = open_application(settings, create_table=False)
-    read_side = open_read_side(settings)
+    # Read models are derived: their folds need not wait for the disk (see SqlStore.open).
+    read_side = open_read_side(settings, durable_commits=False)
     chosen = [p for n, p in build_projections(settings.timezone).items() if not names or n in names]
     runner = Runner(
         app,
