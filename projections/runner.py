@@ -20,10 +20,12 @@ from projections.store import PostgresStore, SqlStore
 
 logger = logging.getLogger("statusboard.projections")
 
-#: The least time between two catch-ups of a projection that found something to do. A quiet
-#: log is followed at once; a busy one in batches of what arrives in this time, so each wake's
-#: fixed cost (on PostgreSQL four round trips besides the folding: the batch with the head,
-#: BEGIN, the position's move, COMMIT) is shared by the events instead of paid for every save.
+#: The least time between the starts of two catch-ups of a projection that found something to
+#: do. A quiet log is followed at once; a busy one in batches of what arrives in this time, so
+#: each wake's fixed cost (on PostgreSQL four round trips besides the folding: the batch with
+#: the head, BEGIN, the position's move, COMMIT) is shared by the events instead of paid for
+#: every save. A catch-up that took longer is followed at once: what arrived while it ran has
+#: waited long enough.
 GATHER_SECONDS = 0.01
 
 
@@ -91,9 +93,10 @@ class ProjectionWorker(threading.Thread):
             if pause > 0:
                 self.stopping.wait(pause)
             self.wake.clear()
+            started = time.monotonic()
             try:
                 if self.follower.catch_up():
-                    busy_until = time.monotonic() + self.gather
+                    busy_until = started + self.gather
             except ProjectionFailedError as failure:
                 self._halt(failure)
                 return
