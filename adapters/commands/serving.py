@@ -13,6 +13,9 @@ from adapters.runtime import EXTENSION, Runtime, runtime
 from adapters.tokens import TokenStore
 from application.persistence import is_postgres
 
+#: Threads per gunicorn worker: enough to wait on the database for several requests at once.
+DEFAULT_THREADS = 8
+
 LOCAL_ADMIN = "local-admin"
 
 
@@ -57,8 +60,8 @@ def _fresh_local_admin(tokens: TokenStore) -> str:
 
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="host:port")
-@click.option("--workers", type=click.IntRange(1, 64), help="Default: 2 × cores + 1, at most 8.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", type=click.IntRange(1, 64), help="Default: one per core, 2 to 8.")
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64))
 @click.option("--timeout", default=30, show_default=True, type=int, help="Worker timeout (s).")
 @click.option("--no-runner", is_flag=True, help="PostgreSQL: do not start a projection runner.")
 @with_appcontext
