@@ -40,10 +40,20 @@ class ProjectionView(TrackingRecorder):
         expected: int | None,
         position: int,
     ) -> None:
-        """Folds a batch and records its position, in one transaction, exactly once."""
+        """Folds a batch and records its position, in one transaction, exactly once.
+
+        On PostgreSQL a batch with nothing to fold (no event of the projection's topics) only
+        moves the position: one statement, atomic on its own, with no transaction around it.
+        """
+        start = expected if self.store.dialect == "postgres" else None  # one statement checks it
+        if start is not None and not events:
+            with self.store.reads() as cursor:
+                if self._moved(cursor, application_name, start, position):
+                    return
         with self.store.transaction() as cursor:
-            if self.store.dialect == "postgres" and expected is not None:
-                self._move(cursor, application_name, expected, position)
+            if start is not None:
+                if not self._moved(cursor, application_name, start, position):
+                    self._refuse_or_move(cursor, application_name, start, position)
             else:
                 if self.live_only:
                     self._check_live(cursor)
@@ -51,8 +61,9 @@ class ProjectionView(TrackingRecorder):
             if events:
                 self.projection.apply(cursor, self.generation, events)
 
-    def _move(self, cursor: Cursor, application_name: str, expected: int, position: int) -> None:
-        """The checks and the move of ``_check_live`` and ``_advance`` in one statement.
+    def _moved(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
+        """The checks and the move of ``_check_live`` and ``_advance`` in one statement; False
+        when it moved nothing.
 
         The state row is share-locked before the tracking row is locked, in the order of the
         two statements it stands for, so a rebuild's switch still waits for the batch.
@@ -71,12 +82,16 @@ class ProjectionView(TrackingRecorder):
             (position, name, self.generation, application_name, expected, position)
             + ((name, self.generation) if self.live_only else ()),
         )
-        if cursor.fetchone() is None:
-            # Nothing moved: the statements it stands for raise the reason (or, should the rows
-            # have changed since, make the move themselves, with the same checks).
-            if self.live_only:
-                self._check_live(cursor)
-            self._advance(cursor, application_name, expected, position)
+        return cursor.fetchone() is not None
+
+    def _refuse_or_move(
+        self, cursor: Cursor, application_name: str, expected: int, position: int
+    ) -> None:
+        """After ``_moved`` moved nothing: the statements it stands for raise the reason (or,
+        should the rows have changed since, make the move themselves, with the same checks)."""
+        if self.live_only:
+            self._check_live(cursor)
+        self._advance(cursor, application_name, expected, position)
 
     def _check_live(self, cursor: Cursor) -> None:
         """A rebuild may have switched generations since this view was chosen."""

@@ -235,13 +235,15 @@ class TestStatementsPerWake(OnPostgres):
             "UPDATE projection_tracking",
             "COMMIT",
         ]
-        # A batch with no event of the projection's topics only moves its position.
+        # A batch with no event of the projection's topics only moves its position, in one
+        # statement with no transaction around it (four statements before).
         assert statements.during(lambda: wake(services)) == [
             "WITH last",
-            "BEGIN",
             "UPDATE projection_tracking",
-            "COMMIT",
         ]
+        assert position(model, "services", model.live_generation("services")) == (
+            model.app.head_position()
+        )
         assert model.read_side.stats(LOCATION, DAY).total == 1
 
 
