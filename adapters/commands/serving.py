@@ -15,6 +15,8 @@ from application.persistence import is_postgres
 
 #: Threads per gunicorn worker: enough to wait on the database for several requests at once.
 DEFAULT_THREADS = 8
+#: How far below the projection runner's the web workers' CPU priority is (nice levels).
+DEFAULT_WORKER_NICE = 5
 
 LOCAL_ADMIN = "local-admin"
 
@@ -63,11 +65,20 @@ def _fresh_local_admin(tokens: TokenStore) -> str:
 @click.option("--workers", type=click.IntRange(1, 64), help="Default: one per core, 2 to 8.")
 @click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64))
 @click.option("--timeout", default=30, show_default=True, type=int, help="Worker timeout (s).")
+@click.option(
+    "--worker-nice",
+    default=DEFAULT_WORKER_NICE,
+    show_default=True,
+    type=click.IntRange(0, 19),
+    help="Lower the web workers' CPU priority by this much (0: as the runner's).",
+)
 @click.option("--no-runner", is_flag=True, help="PostgreSQL: do not start a projection runner.")
 @with_appcontext
-def serve(bind: str, workers: int | None, threads: int, timeout: int, no_runner: bool) -> None:
+def serve(
+    bind: str, workers: int | None, threads: int, timeout: int, worker_nice: int, no_runner: bool
+) -> None:
     """Production server (gunicorn); with PostgreSQL, also a projection runner process."""
-    from adapters.server import Server, default_workers
+    from adapters.server import Server, default_workers, niced
 
     settings = runtime().settings
     runner = None
@@ -79,6 +90,7 @@ def serve(bind: str, workers: int | None, threads: int, timeout: int, no_runner:
         "workers": workers or default_workers(),
         "threads": threads,
         "timeout": timeout,
+        "post_fork": niced(worker_nice),
     }
     try:
         Server(settings, options).run()

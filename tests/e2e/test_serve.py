@@ -43,7 +43,7 @@ def wait_until_ready(url: str, server: subprocess.Popen[str], timeout: float = 3
 
 
 @pytest.fixture
-def served(postgres_url: str) -> Iterator[str]:
+def serving(postgres_url: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`statusboard serve` (two gunicorn workers and a runner) on a fresh database."""
     statusboard("db", "init", database_url=postgres_url)
     url = f"http://127.0.0.1:{free_port()}"
@@ -58,7 +58,7 @@ def served(postgres_url: str) -> Iterator[str]:
     )
     try:
         wait_until_ready(url, server)
-        yield url
+        yield url, server
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -70,6 +70,42 @@ def served(postgres_url: str) -> Iterator[str]:
             # The runner is the server's child: SIGTERM to the server stops it as well.
             with pytest.raises(ProcessLookupError):
                 os.killpg(server.pid, 0)
+
+
+@pytest.fixture
+def served(serving: tuple[str, subprocess.Popen[str]]) -> str:
+    return serving[0]
+
+
+def children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``, with their command lines."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/cmdline") as cmdline:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                command = cmdline.read().replace("\0", " ")
+        except OSError:
+            continue
+        if parent == pid:
+            found[int(entry)] = command
+    return found
+
+
+def test_the_web_workers_yield_the_cpu_to_the_projection_runner(
+    serving: tuple[str, subprocess.Popen[str]],
+) -> None:
+    _, server = serving
+    found = children(server.pid)
+    runners = [pid for pid, command in found.items() if "projections run" in command]
+    workers = [pid for pid in found if pid not in runners]
+    base = os.getpriority(os.PRIO_PROCESS, server.pid)
+
+    assert len(runners) == 1 and len(workers) == 2
+    assert os.getpriority(os.PRIO_PROCESS, runners[0]) == base
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in workers} == {min(base + 5, 19)}
 
 
 def test_smoke_passes_against_a_served_postgres_deployment(served: str, postgres_url: str) -> None:
