@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,19 +17,12 @@ from application.persistence import store_env
 from application.statusboard import Outcome, StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
+from tests.integration.app_support import ANN, BOB, BOOKING
 
 pytestmark = pytest.mark.postgres
 
 ADMIN = Stamp(actor="admin", request_id="req-admin")
-ANN = Stamp(actor="ann", request_id="req-ann")
-BOB = Stamp(actor="bob", request_id="req-bob")
 CAT = Stamp(actor="cat", request_id="req-cat")
-BOOKING: dict[str, Any] = {
-    "location_id": "main-street",
-    "starts_at": datetime(2030, 3, 4, 9, 0, tzinfo=UTC),
-    "customer": {"name": "Ada Lovelace"},
-    "services": [{"code": "CUT"}],
-}
 
 
 class RendezvousBoard(StatusBoard):
