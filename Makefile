@@ -26,7 +26,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain application projections adapters wsgi.py
+	$(BIN)/mypy domain application projections adapters storage wsgi.py
 
 # Two workers, a test file each at a time: the suite is mostly waiting on the database.
 test: lint

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from adapters.settings import Settings
-from application.persistence import StoreOptions, store_env
 from application.statusboard import StatusBoard
 from projections.readside import ReadSide
+from storage.eventstore import StoreOptions, store_env
 
 
 def open_application(settings: Settings, *, create_table: bool | None = None) -> StatusBoard:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, Request, Response, current_app
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -28,6 +25,7 @@ from application.errors import (
 from domain.errors import FieldError, InvalidTransitionError
 from domain.service import Service
 from projections.readside import InvalidCursorError
+from storage.errors import UNAVAILABLE_ERRORS
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "urn:statusboard:problem:{}"
@@ -154,10 +152,7 @@ ERRORS: dict[type[Exception], Problem] = {
         503, "not_ready", "Not ready to serve", lambda e: {"reasons": e.reasons}, retry_after=5
     ),
     StorageUnavailableError: _STORAGE,
-    OperationalError: _STORAGE,
-    InterfaceError: _STORAGE,
-    psycopg.OperationalError: _STORAGE,
-    sqlite3.OperationalError: _STORAGE,
+    **dict.fromkeys(UNAVAILABLE_ERRORS, _STORAGE),
 }
 
 _UNEXPECTED = Problem(

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
-from application.persistence import is_postgres
+from storage.urls import is_postgres
 
 DEFAULT_DATABASE_URL = "sqlite:///var/statusboard.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

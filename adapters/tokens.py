@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from adapters.auth import ROLES, Principal
 from domain import values
-from projections.store import SqlStore
+from storage.sql import SqlStore
 
 TOKEN_PREFIX = "sb_"
 

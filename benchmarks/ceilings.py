@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from application.persistence import store_env
 from application.statusboard import StatusBoard
 from benchmarks.load.cpu import CpuMeter, database_seconds, machine_busy_seconds
 from benchmarks.load.pool import PoolResult, fixed, run_pool
@@ -38,6 +37,7 @@ from benchmarks.moves import Card, app_moves, http_mover
 from projections.catalog import build_projections
 from projections.follower import Follower
 from projections.readside import ReadSide
+from storage.eventstore import store_env
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SEED = Seed(locations=20, days=3, per_day=200)

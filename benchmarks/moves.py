@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from application.persistence import StoreOptions, store_env
 from application.statusboard import StatusBoard
 from benchmarks.load.cpu import per_unit
 from benchmarks.load.pool import Answer, Connection
 from domain import status as st
 from domain.stamp import Stamp
+from storage.eventstore import StoreOptions, store_env
 
 
 @dataclass

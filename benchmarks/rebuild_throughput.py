@@ -20,16 +20,16 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import BaseProjectionRunner, Projection
 
 from application.demo import DemoPlan, seed_demo
-from application.persistence import store_env
 from application.statusboard import StatusBoard
 from projections.board import BoardProjection
 from projections.catalog import build_projections
 from projections.follower import Follower
 from projections.rebuild import Rebuild
 from projections.schema import advance, create_tables, tracked_position
-from projections.store import SqlStore
 from projections.verify import verify_all
 from projections.view import ProjectionView
+from storage.eventstore import store_env
+from storage.sql import SqlStore
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 

@@ -26,7 +26,6 @@ from uuid import UUID
 
 import psutil
 
-from application.persistence import StoreOptions, store_env
 from application.statusboard import StatusBoard
 from benchmarks.ceilings import catch_up, deal_cards
 from benchmarks.load.cpu import database_seconds
@@ -36,6 +35,7 @@ from benchmarks.load.run import location_names, seeded_days
 from benchmarks.load.stack import Seed, prepare, scratch_database, stop_on_sigterm
 from benchmarks.moves import Card
 from domain.stamp import Stamp
+from storage.eventstore import StoreOptions, store_env
 
 SEED = Seed(locations=4, days=3, per_day=200)
 

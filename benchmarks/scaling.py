@@ -27,7 +27,6 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.demo import DemoPlan, seed_demo
-from application.persistence import StoreOptions, store_env
 from application.statusboard import StatusBoard
 from benchmarks.load.pool import Connection
 from benchmarks.load.report import percentile
@@ -39,6 +38,7 @@ from projections.catalog import build_projections
 from projections.follower import Follower
 from projections.readside import ReadSide
 from projections.rebuild import Rebuild
+from storage.eventstore import StoreOptions, store_env
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HISTORIES = (10, 100, 1000)

@@ -9,7 +9,7 @@ from domain.appointment import Appointment
 from projections.base import Event, Keyed, MemoryFold, Projection, Row, Table, stamp
 from projections.base import topics as topics_of
 from projections.board import APPOINTMENT_EVENTS
-from projections.store import Cursor
+from storage.sql import Cursor
 
 ACTIVITY = Table(
     stem="activity",

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.utils import get_topic
 
-from projections.store import Cursor
+from storage.sql import Cursor
 
 Row = dict[str, Any]
 Event = Any

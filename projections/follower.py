@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import psycopg
 from eventsourcing.persistence import (
     IntegrityError,
-    InterfaceError,
     Notification,
-    OperationalError,
 )
 
 from application.statusboard import StatusBoard
 from projections.base import Event, Projection
 from projections.schema import advance, live_generation, live_position, tracked_position
-from projections.store import Cursor, SqlStore
 from projections.view import ProjectionView
+from storage.errors import TRANSIENT_ERRORS
+from storage.sql import Cursor, SqlStore
 
 logger = logging.getLogger("statusboard.projections")
-
-#: Errors that say "try again later", not "this event cannot be projected": the database is
-#: unreachable, or a connection was lost (closed under the worker).
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    sqlite3.OperationalError,
-)
 
 
 class ProjectionFailedError(Exception):

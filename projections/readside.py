@@ -21,7 +21,7 @@ from projections.catalog import NAMES
 from projections.services import SERVICES
 from projections.stats import STATS
 from projections.status import ProjectionStatus, projection_status
-from projections.store import Cursor, SqlStore
+from storage.sql import Cursor, SqlStore
 
 APPLICATION = StatusBoard.name
 

@@ -16,7 +16,7 @@ from application.statusboard import StatusBoard
 from projections.base import Projection, Table
 from projections.follower import Follower, catch_up_within
 from projections.schema import tracked_position
-from projections.store import Cursor, SqlStore
+from storage.sql import Cursor, SqlStore
 
 
 @dataclass

@@ -8,15 +8,14 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any
-
-import psycopg
 
 from application.statusboard import StatusBoard
 from projections.base import Projection
-from projections.follower import TRANSIENT_ERRORS, Follower, ProjectionFailedError
-from projections.leadership import Leadership, leadership_for
-from projections.store import PostgresStore, SqlStore
+from projections.follower import Follower, ProjectionFailedError
+from storage.errors import DATABASE_ERRORS, TRANSIENT_ERRORS
+from storage.leadership import Leadership, leadership_for
+from storage.notify import NotifyListener
+from storage.sql import PostgresStore, SqlStore
 
 logger = logging.getLogger("statusboard.projections")
 
@@ -76,7 +75,7 @@ class ProjectionWorker(threading.Thread):
             if not self.leadership.acquire():
                 return False
             record_stop(self.follower.store, self.projection_name, None, None)
-        except TRANSIENT_ERRORS + (psycopg.Error,) as error:
+        except DATABASE_ERRORS as error:
             self.leadership.release()
             logger.warning(
                 "projection %s cannot reach the database: %s", self.projection_name, error
@@ -118,42 +117,6 @@ class ProjectionWorker(threading.Thread):
             record_stop(self.follower.store, self.projection_name, str(failure), failure.position)
 
 
-class NotifyListener(threading.Thread):
-    """Wakes workers on PostgreSQL NOTIFY; reconnects when its connection dies."""
-
-    def __init__(
-        self,
-        store: PostgresStore,
-        channel: str,
-        workers: list[ProjectionWorker],
-        stopping: threading.Event,
-    ) -> None:
-        super().__init__(name="projection-listener", daemon=True)
-        self.store, self.channel, self.workers, self.stopping = store, channel, workers, stopping
-        self.connection: psycopg.Connection[Any] | None = None
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._listen()
-            except psycopg.Error as error:
-                logger.warning("LISTEN connection lost (%s); polling until it is back", error)
-                self.stopping.wait(1.0)
-
-    def _listen(self) -> None:
-        with self.store.connect() as connection:
-            self.connection = connection
-            connection.execute(f'LISTEN "{self.channel}"')
-            self._wake()  # anything saved while we were not listening
-            while not self.stopping.is_set():
-                for _ in connection.notifies(timeout=0.2, stop_after=1):
-                    self._wake()
-
-    def _wake(self) -> None:
-        for worker in self.workers:
-            worker.wake.set()
-
-
 class Runner:
     """Runs the named projections until stopped."""
 
@@ -180,7 +143,7 @@ class Runner:
             for projection in projections
         ]
         self.listener = (
-            NotifyListener(store, app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
+            NotifyListener(store, app.recorder.channel_name, self.wake, self.stopping)  # type: ignore[attr-defined]
             if isinstance(store, PostgresStore)
             else None
         )

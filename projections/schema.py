@@ -8,7 +8,7 @@ from eventsourcing.persistence import IntegrityError
 
 from projections.base import Projection
 from projections.catalog import build_projections
-from projections.store import Cursor, SqlStore
+from storage.sql import Cursor, SqlStore
 
 STATE_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_state ("

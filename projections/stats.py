@@ -20,7 +20,7 @@ from projections.base import (
     parse_stamp,
 )
 from projections.board import BoardProjection
-from projections.store import Cursor
+from storage.sql import Cursor
 
 STAY_COLUMNS = tuple(
     column for status in st.TIMED for column in (f"stay_us_{status}", f"stays_{status}")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from application.statusboard import StatusBoard
 from projections.catalog import build_projections
-from projections.leadership import is_led
 from projections.schema import tracked_position
-from projections.store import SqlStore
+from storage.leadership import is_led
+from storage.sql import SqlStore
 
 
 @dataclass(frozen=True)

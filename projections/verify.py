@@ -15,7 +15,7 @@ from application.statusboard import StatusBoard
 from projections.base import Keyed, Projection
 from projections.schema import live_generation, tracked_position
 from projections.stats import STATS, is_empty_bucket
-from projections.store import SqlStore
+from storage.sql import SqlStore
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
 from projections.base import Event, Projection
 from projections.schema import advance, tracked_position
-from projections.store import Cursor, SqlStore
+from storage.sql import Cursor, SqlStore
 
 
 class ProjectionView(TrackingRecorder):

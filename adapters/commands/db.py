@@ -11,7 +11,7 @@ from adapters.components import open_application
 from adapters.runtime import runtime
 from adapters.tokens import TokenStore
 from projections.schema import create_tables
-from projections.store import SqlStore
+from storage.sql import SqlStore
 
 db = AppGroup("db", help="The database's tables.")
 

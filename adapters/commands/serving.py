@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from adapters.runtime import EXTENSION, Runtime, runtime
 from adapters.tokens import TokenStore
-from application.persistence import is_postgres
+from storage.urls import is_postgres
 
 #: Threads per gunicorn worker: enough to wait on the database for several requests at once.
 DEFAULT_THREADS = 8

@@ -12,7 +12,7 @@ from adapters.auth import ROLES
 from adapters.runtime import runtime
 from adapters.tokens import TokenStore
 from domain.errors import FieldError
-from projections.store import SqlStore
+from storage.sql import SqlStore
 
 tokens = AppGroup("tokens", help="API tokens: create, list, revoke.")
 

@@ -7,7 +7,7 @@ from flask.testing import FlaskCliRunner
 
 from adapters.runtime import EXTENSION
 from adapters.tokens import TokenStore
-from projections.store import SqlStore
+from storage.sql import SqlStore
 
 
 def issue(runner: FlaskCliRunner, name: str, role: str) -> tuple[int, str]:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from application.persistence import store_env
 from application.statusboard import StatusBoard
+from storage.eventstore import store_env
 from tests.integration.app_support import ANN
 
 

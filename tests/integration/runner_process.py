@@ -12,11 +12,11 @@ import sys
 
 
 def main() -> None:
-    from application.persistence import StoreOptions, store_env
     from application.statusboard import StatusBoard
     from projections.catalog import build_projections
     from projections.readside import ReadSide
     from projections.runner import Runner
+    from storage.eventstore import StoreOptions, store_env
 
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
     url = os.environ["DATABASE_URL"]

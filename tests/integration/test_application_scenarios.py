@@ -17,12 +17,12 @@ from application.errors import (
     VersionAheadError,
 )
 from application.history import replay
-from application.persistence import store_env
 from application.statusboard import Outcome, StatusBoard
 from domain.appointment import Appointment
 from domain.errors import FieldError, InvalidTransitionError
 from domain.service import service_id_for
 from domain.stamp import Stamp
+from storage.eventstore import store_env
 
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 ADMIN = Stamp(actor="admin", request_id="req-admin")

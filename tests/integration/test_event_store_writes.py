@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 
-from application.persistence import PostgresRecorder, StoreOptions, store_env
 from application.statusboard import StatusBoard
+from storage.eventstore import PostgresRecorder, StoreOptions, store_env
 
 pytestmark = pytest.mark.postgres
 

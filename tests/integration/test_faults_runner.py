@@ -26,12 +26,12 @@ from uuid import UUID
 import pytest
 
 from application.errors import ConflictError
-from application.persistence import StoreOptions, store_env
 from application.statusboard import StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
 from projections.catalog import NAMES, build_projections
 from projections.verify import verify_all
+from storage.eventstore import StoreOptions, store_env
 from tests.integration.test_projection_harness import NINE, ReadModel, minutes
 
 FACTOR = max(1, int(os.environ.get("STATUSBOARD_STRESS_FACTOR", "1")))

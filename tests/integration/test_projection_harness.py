@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.persistence import store_env
 from application.statusboard import Outcome, StatusBoard
 from domain.appointment import Appointment
 from domain.moment import occurring_at
@@ -22,6 +21,7 @@ from projections.follower import Follower
 from projections.readside import Board, ReadSide, Stats
 from projections.rebuild import Rebuild
 from projections.schema import create_tables, live_generation
+from storage.eventstore import store_env
 
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 DAY = NINE.date()

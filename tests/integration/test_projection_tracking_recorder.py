@@ -25,8 +25,8 @@ from projections.board import BoardProjection
 from projections.schema import create_tables
 from projections.services import ServicesProjection
 from projections.stats import StatsProjection
-from projections.store import SqlStore
 from projections.view import ProjectionView
+from storage.sql import SqlStore
 
 POSTGRES_SERVER = os.environ.get(
     "STATUSBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432"

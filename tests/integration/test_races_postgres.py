@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from application.errors import ConflictError, DuplicateServiceError
-from application.persistence import store_env
 from application.statusboard import Outcome, StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
+from storage.eventstore import store_env
 from tests.integration.app_support import ANN, BOB, BOOKING
 
 pytestmark = pytest.mark.postgres

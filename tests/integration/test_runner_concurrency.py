@@ -13,10 +13,10 @@ from uuid import UUID
 
 import pytest
 
-from application.persistence import store_env
 from application.statusboard import StatusBoard
 from domain import status as st
 from projections.runner import Runner
+from storage.eventstore import store_env
 from tests.integration.test_projection_harness import DAY, DESK, LOCATION, NINE, ReadModel, minutes
 
 pytestmark = pytest.mark.postgres

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from projections.embedded import EmbeddedProjections
-from projections.leadership import is_led
 from projections.runner import Runner
+from storage.leadership import is_led
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 
 #: Longer than any wait below: a runner polling this slowly must be woken some other way.

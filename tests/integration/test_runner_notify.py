@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from application.persistence import store_env
 from application.statusboard import StatusBoard
 from projections.runner import Runner
+from storage.eventstore import store_env
 from tests.integration.test_projection_harness import DESK, NINE, ReadModel, stock
 
 pytestmark = pytest.mark.postgres

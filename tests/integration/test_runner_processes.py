@@ -190,11 +190,11 @@ def slowed(projection: Any, delay: float) -> Any:
 
 def main() -> None:
     """A runner process, as the tests above start it."""
-    from application.persistence import store_env
     from application.statusboard import StatusBoard
     from projections.catalog import build_projections
     from projections.readside import ReadSide
     from projections.runner import Runner
+    from storage.eventstore import store_env
 
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
     url = os.environ["DATABASE_URL"]

@@ -18,11 +18,11 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 from psycopg._connection_base import BaseConnection
 
-from application.persistence import PostgresRecorder
 from projections.follower import Follower
-from projections.leadership import PostgresLeadership
-from projections.store import PostgresStore
 from projections.view import ProjectionView
+from storage.eventstore import PostgresRecorder
+from storage.leadership import PostgresLeadership
+from storage.sql import PostgresStore
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 
 

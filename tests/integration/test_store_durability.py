@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.commands import projections as projection_commands
-from projections.store import SqlStore
+from storage.sql import SqlStore
 
 
 @pytest.fixture

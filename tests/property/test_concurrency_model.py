@@ -47,7 +47,6 @@ from psycopg import sql
 
 from application.errors import ConflictError, IdempotencyKeyReusedError, VersionAheadError
 from application.idempotency import IdempotencyRecord
-from application.persistence import StoreOptions, store_env
 from application.statusboard import Outcome, StatusBoard
 from domain.appointment import Appointment
 from domain.errors import FieldError, InvalidTransitionError
@@ -58,6 +57,7 @@ from projections.follower import Follower
 from projections.readside import ReadSide
 from projections.schema import create_tables
 from projections.verify import verify_all
+from storage.eventstore import StoreOptions, store_env
 from tests.integration.test_projection_harness import CATALOG, stock
 
 FACTOR = max(1, int(os.environ.get("STATUSBOARD_STRESS_FACTOR", "1")))

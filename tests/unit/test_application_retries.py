@@ -10,10 +10,11 @@ import pytest
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from application.errors import StorageUnavailableError
-from application.persistence import MEMORY_URL, store_env
 from application.statusboard import MAX_ATTEMPTS, StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
+from storage.eventstore import store_env
+from storage.urls import MEMORY_URL
 
 ANN = Stamp(actor="ann", request_id="req-ann")
 

@@ -20,7 +20,7 @@ from projections.board import BoardProjection
 from projections.readside import InvalidCursorError, ReadSide
 from projections.services import ServicesProjection
 from projections.stats import StatsProjection, contribution
-from projections.store import Cursor, SqlStore
+from storage.sql import Cursor, SqlStore
 
 UTC_ZONE = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.auth import Principal
 from adapters.tokens import PrincipalCache, TokenStore
-from projections.store import SQLiteStore
+from storage.sql import SQLiteStore
 
 
 @pytest.fixture

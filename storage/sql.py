@@ -20,15 +20,9 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from application.persistence import (
-    MEMORY_URL,
-    SweepingCheck,
-    check_idle,
-    is_postgres,
-    is_sqlite,
-    postgres_env,
-    sqlite_path,
-)
+from storage.eventstore import postgres_env
+from storage.pools import SweepingCheck, check_idle
+from storage.urls import MEMORY_URL, is_postgres, is_sqlite, sqlite_path
 
 
 class Cursor(Protocol):

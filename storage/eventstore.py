@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import select
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,48 +16,14 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import get_topic
 from psycopg import sql
 from psycopg.errors import LockNotAvailable
-from psycopg_pool import ConnectionPool
 
-MEMORY_URL = "memory://"
+from storage.pools import SweepingCheck
+from storage.urls import MEMORY_URL, is_postgres, is_sqlite, sqlite_path
 
 #: How the library retries a statement that lost its connection: ten tries, 0.2 s apart.
 _ATTEMPTS = 10
 _PAUSE = 0.2
 T = TypeVar("T")
-
-
-def check_idle(connection: psycopg.Connection[Any]) -> None:
-    """Checks a pooled connection with a round trip only when the server has written to it
-    while it sat idle, which is what it does when it ends the session (a restart, a terminated
-    backend): a healthy connection is handed out without paying a round trip per transaction."""
-    if connection.closed:
-        ConnectionPool.check_connection(connection)
-        return
-    poller = select.poll()
-    poller.register(connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
-    if poller.poll(0):
-        ConnectionPool.check_connection(connection)
-
-
-class SweepingCheck:
-    """A pool's check of a connection before it lends it, which on a dead one checks them all.
-
-    One dead connection means the server has most likely dropped the others too (a restart, a
-    failover, killed sessions). Left to the pool, each borrower would meet them one at a time
-    behind its back-off of 1, 2, 4... seconds, and a request could wait twenty.
-    """
-
-    def __init__(self, check: Callable[[psycopg.Connection[Any]], None] = check_idle) -> None:
-        self.check = check
-        self.pool: ConnectionPool[Any] | None = None
-
-    def __call__(self, connection: psycopg.Connection[Any]) -> None:
-        try:
-            self.check(connection)
-        except psycopg.Error:
-            if self.pool is not None:
-                self.pool.check()  # drops every dead idle connection and opens new ones
-            raise
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
@@ -206,19 +171,6 @@ class StoreOptions:
     lock_timeout_seconds: int = 5
     connect_timeout_seconds: int = 5
     cache_size: int = 2000
-
-
-def is_postgres(database_url: str) -> bool:
-    return database_url.startswith(("postgresql://", "postgres://"))
-
-
-def is_sqlite(database_url: str) -> bool:
-    return database_url.startswith("sqlite://")
-
-
-def sqlite_path(database_url: str) -> str:
-    """``sqlite:///var/x.db`` is relative, ``sqlite:////abs/x.db`` absolute."""
-    return database_url.removeprefix("sqlite:///")
 
 
 def store_env(database_url: str, options: StoreOptions = StoreOptions()) -> dict[str, str]:

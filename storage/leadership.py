@@ -15,8 +15,9 @@ from typing import IO, Any, Protocol
 
 import psycopg
 
-from application.persistence import MEMORY_URL, check_idle, is_postgres, sqlite_path
-from projections.store import PostgresStore, SqlStore
+from storage.pools import check_idle
+from storage.sql import PostgresStore, SqlStore
+from storage.urls import MEMORY_URL, is_postgres, sqlite_path
 
 LOCK_CLASS = 23306  # the first key of our advisory locks; the second is the projection's hash
 _KEY = "?, hashtext(?) & 2147483647"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from application.persistence import StoreOptions, is_postgres, is_sqlite, store_env
+from storage.eventstore import StoreOptions, store_env
+from storage.urls import is_postgres, is_sqlite
 
 
 class TestStoreEnv:
