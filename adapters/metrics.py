@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from adapters.runtime import Runtime, Services
+from adapters.runtime import Components, Runtime
 
 _log = logging.getLogger("statusboard.metrics")
 
@@ -41,8 +41,8 @@ class Metrics:
             registry=registry,
         )
 
-    def watch(self, services: Services) -> None:
-        services.board.conflict_listeners.append(
+    def watch(self, components: Components) -> None:
+        components.board.conflict_listeners.append(
             lambda command: self.conflicts_retried.labels(command).inc()
         )
 
@@ -65,9 +65,9 @@ class ProjectionCollector(Collector):
                 ("running", "1 when the projection is being kept current."),
             )
         }
-        services = self.runtime.services
+        components = self.runtime.components
         try:
-            statuses = services.read_side.status(services.board)
+            statuses = components.read_side.status(components.board)
         except Exception:
             _log.warning("projection status unavailable for /metrics", exc_info=True)
             return

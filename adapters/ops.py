@@ -10,7 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from adapters import openapi
 from adapters.api.operation import Operation, operation
 from adapters.errors import NotReadyError
-from adapters.runtime import services
+from adapters.runtime import components
 from adapters.schemas import HealthSchema, ReadySchema
 from application.errors import StorageUnavailableError
 from projections.status import ProjectionStatus
@@ -31,7 +31,7 @@ def healthz() -> dict[str, str]:
 @operation(bp, "/readyz", Operation("GET", "Ready to serve", ReadySchema, errors=(503,)))
 def readyz() -> dict[str, Any]:
     """The database answers and every projection runs within its lag limits."""
-    found = services()
+    found = components()
     try:
         found.board.head_position()
     except StorageUnavailableError as error:

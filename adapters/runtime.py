@@ -1,4 +1,5 @@
-"""The objects a web process serves from, built once per process and after any fork."""
+"""The objects a process serves from, built from settings once per process and after any fork;
+the commands open the write and read sides the same way."""
 
 from __future__ import annotations
 
@@ -9,19 +10,19 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from adapters.components import open_application, open_read_side
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
 from application.statusboard import StatusBoard
 from projections.embedded import EmbeddedProjections
 from projections.readside import ReadSide
 from projections.schema import create_tables
+from storage.eventstore import StoreOptions, store_env
 
 EXTENSION = "statusboard"
 
 
 @dataclass(frozen=True)
-class Services:
+class Components:
     board: StatusBoard
     read_side: ReadSide
     #: None when authentication is off.
@@ -29,7 +30,27 @@ class Services:
     projections: EmbeddedProjections | None
 
 
-def build(settings: Settings) -> Services:
+def open_application(settings: Settings, *, create_table: bool | None = None) -> StatusBoard:
+    options = StoreOptions(
+        create_table=bool(settings.create_table if create_table is None else create_table),
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        lock_timeout_seconds=settings.lock_timeout_seconds,
+    )
+    return StatusBoard(store_env(settings.database_url, options))
+
+
+def open_read_side(settings: Settings, *, durable_commits: bool = True) -> ReadSide:
+    return ReadSide.open(
+        settings.database_url,
+        timezone=settings.timezone,
+        pool_size=settings.pool_size,
+        lock_timeout_seconds=settings.lock_timeout_seconds,
+        durable_commits=durable_commits,
+    )
+
+
+def build(settings: Settings) -> Components:
     board = open_application(settings)
     read_side = open_read_side(settings)
     tokens = TokenStore(read_side.store, cache_seconds=settings.token_cache_ms / 1000)
@@ -40,45 +61,45 @@ def build(settings: Settings) -> Services:
     if settings.embedded_projections:
         projections = EmbeddedProjections(board, read_side, settings.database_url)
         projections.start()
-    return Services(board, read_side, tokens if settings.auth else None, projections)
+    return Components(board, read_side, tokens if settings.auth else None, projections)
 
 
 class Runtime:
-    """Builds the services on first use, so a process that forks builds them in the child."""
+    """Builds the components on first use, so a process that forks builds them in the child."""
 
     def __init__(
-        self, settings: Settings, on_build: Callable[[Services], None] = lambda _: None
+        self, settings: Settings, on_build: Callable[[Components], None] = lambda _: None
     ) -> None:
         self.settings = settings
         self._on_build = on_build
-        self._services: Services | None = None
+        self._components: Components | None = None
         self._lock = threading.Lock()
 
     @property
     def built(self) -> bool:
-        return self._services is not None
+        return self._components is not None
 
     @property
-    def services(self) -> Services:
-        if self._services is None:
+    def components(self) -> Components:
+        if self._components is None:
             with self._lock:
-                if self._services is None:
-                    services = build(self.settings)
-                    self._on_build(services)
+                if self._components is None:
+                    components = build(self.settings)
+                    self._on_build(components)
                     atexit.register(self.close)
-                    self._services = services
-        return self._services
+                    self._components = components
+        return self._components
 
     def close(self) -> None:
         with self._lock:
-            services, self._services = self._services, None
-        if services is None:
+            components, self._components = self._components, None
+        if components is None:
             return
         atexit.unregister(self.close)
-        if services.projections is not None:
-            services.projections.stop()
-        services.read_side.close()
-        services.board.close()
+        if components.projections is not None:
+            components.projections.stop()
+        components.read_side.close()
+        components.board.close()
 
 
 def runtime() -> Runtime:
@@ -86,5 +107,5 @@ def runtime() -> Runtime:
     return found
 
 
-def services() -> Services:
-    return runtime().services
+def components() -> Components:
+    return runtime().components

@@ -52,7 +52,7 @@ def child(moves: int) -> None:
         app = create_app()
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
-        board = app.extensions[EXTENSION].services.board
+        board = app.extensions[EXTENSION].components.board
 
         def move(card: Card) -> None:
             answer = client.post(

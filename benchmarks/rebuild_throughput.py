@@ -44,11 +44,21 @@ class OneEventPerTransaction(Projection[ProjectionView]):
         view = self.view
         with view.store.transaction() as cursor:
             current = tracked_position(
-                cursor, view.projection.name, view.generation, tracking.application_name,
+                cursor,
+                view.projection.name,
+                view.generation,
+                tracking.application_name,
                 lock=" FOR UPDATE",
             )
-            advance(cursor, view.projection.name, view.generation, tracking.application_name,
-                    current, tracking.notification_id, lock=" FOR UPDATE")
+            advance(
+                cursor,
+                view.projection.name,
+                view.generation,
+                tracking.application_name,
+                current,
+                tracking.notification_id,
+                lock=" FOR UPDATE",
+            )
             view.projection.apply(cursor, view.generation, [domain_event])
 
 
@@ -111,25 +121,33 @@ def main() -> None:
         started = time.monotonic()
         app = seed(url, args.appointments)
         head = app.head_position()
-        print(f"log: {head:,} events ({args.appointments:,} appointments) seeded in"
-              f" {time.monotonic() - started:.1f} s")
+        print(
+            f"log: {head:,} events ({args.appointments:,} appointments) seeded in"
+            f" {time.monotonic() - started:.1f} s"
+        )
         store = SqlStore.open(url)
         create_tables(store)
         for name_, rates in time_rebuilds(app, store, args.repeats).items():
-            print(f"rebuild {name_:9s} median {statistics.median(rates):>9,.0f} log positions/s"
-                  f"  (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+            print(
+                f"rebuild {name_:9s} median {statistics.median(rates):>9,.0f} log positions/s"
+                f"  (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+            )
         verify_rates = []
         for _ in range(args.repeats):
             started = time.monotonic()
             report = verify_all(app, store, build_projections("UTC").values())
             verify_rates.append(report.events / (time.monotonic() - started))
             assert not report.drifts, report.drifts[:3]
-        print(f"verify --all (4 projections) median {statistics.median(verify_rates):>9,.0f}"
-              f" events/s  (runs: {', '.join(f'{r:,.0f}' for r in verify_rates)})")
+        print(
+            f"verify --all (4 projections) median {statistics.median(verify_rates):>9,.0f}"
+            f" events/s  (runs: {', '.join(f'{r:,.0f}' for r in verify_rates)})"
+        )
         if not args.skip_library:
             seconds, events = time_library_runner(url, app, store)
-            print(f"library ProjectionRunner, board: {events / seconds:,.0f} events/s"
-                  f" ({events:,} events in {seconds:.1f} s)")
+            print(
+                f"library ProjectionRunner, board: {events / seconds:,.0f} events/s"
+                f" ({events:,} events in {seconds:.1f} s)"
+            )
         store.close()
         app.close()
     finally:

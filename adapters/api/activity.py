@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from adapters.api.context import caught_up, read
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
-from adapters.runtime import services
+from adapters.runtime import components
 from adapters.schemas.activity import ActivityPageSchema, ActivityQuerySchema
 from projections.readside import ActivityFilter
 
@@ -33,5 +33,5 @@ def activity(query: dict[str, Any]) -> Reply:
     """In time order; follow next_cursor for the next page."""
     caught_up("activity", query.pop("min_position", None))
     limit, cursor = query.pop("limit"), query.pop("cursor", None)
-    page = services().read_side.activity(ActivityFilter(**query), limit=limit, cursor=cursor)
+    page = components().read_side.activity(ActivityFilter(**query), limit=limit, cursor=cursor)
     return read(page, page.position)

@@ -16,7 +16,7 @@ from adapters.api.appointment_json import (
 from adapters.api.context import changed, stamp
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.auth import require
-from adapters.runtime import services
+from adapters.runtime import components
 from adapters.schemas import (
     AppointmentQuerySchema,
     AppointmentSchema,
@@ -62,7 +62,7 @@ def _command(summary: str, response: type, body: type | None = None, **more: Any
 )
 def book(body: dict[str, Any]) -> Reply:
     """Books the services at the location; ends_at defaults to their total duration."""
-    outcome = services().board.book_appointment(**body, stamp=stamp())
+    outcome = components().board.book_appointment(**body, stamp=stamp())
     location = url_for(".get", appointment_id=outcome.aggregate.id)
     return changed(outcome, outcome.aggregate, Location=location)
 
@@ -85,8 +85,8 @@ def book(body: dict[str, Any]) -> Reply:
 def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
     """With ``version`` or ``at`` (support role) the appointment as it was then."""
     if query:
-        require("support", services().tokens)
-    appointment = services().board.get_appointment(appointment_id, **query)
+        require("support", components().tokens)
+    appointment = components().board.get_appointment(appointment_id, **query)
     return Reply(appointment, {"ETag": f'"{appointment.version}"'})
 
 
@@ -97,7 +97,7 @@ def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
 )
 def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     """Applies when nobody else moved the card since expected_version; see the conflict rules."""
-    outcome = services().board.move_appointment(appointment_id, **body, stamp=stamp())
+    outcome = components().board.move_appointment(appointment_id, **body, stamp=stamp())
     return changed(outcome)
 
 
@@ -114,7 +114,7 @@ def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
 )
 def edit(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     """Changes only the fields sent; a field someone else changed meanwhile is a conflict."""
-    outcome = services().board.edit_appointment(appointment_id, **body, stamp=stamp())
+    outcome = components().board.edit_appointment(appointment_id, **body, stamp=stamp())
     return changed(outcome)
 
 
@@ -125,7 +125,7 @@ def edit(appointment_id: UUID, body: dict[str, Any]) -> Reply:
 )
 def add_service_line(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     """Adding a service that is already on the appointment raises its quantity."""
-    outcome = services().board.add_service_line(appointment_id, **body, stamp=stamp())
+    outcome = components().board.add_service_line(appointment_id, **body, stamp=stamp())
     return changed(outcome)
 
 
@@ -142,7 +142,7 @@ def add_service_line(appointment_id: UUID, body: dict[str, Any]) -> Reply:
 )
 def remove_service_line(appointment_id: UUID, service_id: UUID, query: dict[str, Any]) -> Reply:
     """The last line cannot go: cancel the appointment instead."""
-    outcome = services().board.remove_service_line(
+    outcome = components().board.remove_service_line(
         appointment_id, query["expected_version"], str(service_id), stamp=stamp()
     )
     return changed(outcome)
@@ -162,4 +162,4 @@ def remove_service_line(appointment_id: UUID, service_id: UUID, query: dict[str,
 )
 def history(appointment_id: UUID) -> dict[str, Any]:
     """Every event of the appointment as the fields it changed, oldest first."""
-    return {"items": services().board.appointment_history(appointment_id)}
+    return {"items": components().board.appointment_history(appointment_id)}

@@ -13,7 +13,7 @@ from adapters.api.board_json import encode
 from adapters.api.context import caught_up
 from adapters.api.memo import memo_for
 from adapters.api.operation import API_PREFIX, Operation, operation
-from adapters.runtime import runtime, services
+from adapters.runtime import components, runtime
 from adapters.schemas import BoardQuerySchema, BoardSchema, StatsQuerySchema, StatsSchema
 from domain.status import STATUSES, TITLES
 from projections.readside import Board
@@ -62,7 +62,7 @@ def board(query: dict[str, Any]) -> Response:
     with the cards; If-None-Match with it answers 304."""
     caught_up("board", query.get("min_position"))
     key: Key = (query["location"], _day(query), query.get("staff"))
-    read_side = services().read_side
+    read_side = components().read_side
     cache = cache_for(read_side)
     cached = cache.get(key)
     found = read_side.board_if_changed(*key, None if cached is None else cached.mark)
@@ -102,7 +102,7 @@ def _respond(rendered: Rendered, position: int) -> Response:
 def stats(query: dict[str, Any]) -> Response:
     """Counts by status, revenue, completion and no-show rates, and time spent per status."""
     caught_up("stats", query.get("min_position"))
-    read_side, location, day = services().read_side, query["location"], _day(query)
+    read_side, location, day = components().read_side, query["location"], _day(query)
     return memo_for(read_side).answer(
         "stats", (location, day), StatsSchema, lambda live: read_side.stats(location, day, live)
     )

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from adapters.api.operation import Reply
 from adapters.errors import ProjectionLaggingError
 from adapters.observability import request_id
-from adapters.runtime import runtime, services
+from adapters.runtime import components, runtime
 from application.statusboard import Outcome
 from domain.stamp import Stamp
 
@@ -41,7 +41,7 @@ def caught_up(projection: str, min_position: int | None) -> None:
     """Waits for read-your-writes; 503 when the read model does not get there in time."""
     if min_position is None:
         return
-    read_side = services().read_side
+    read_side = components().read_side
     timeout = runtime().settings.consistency_wait_ms / 1000
     if not read_side.wait_for(projection, min_position, timeout):
         raise ProjectionLaggingError(projection, min_position, read_side.position(projection))

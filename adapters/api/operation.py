@@ -57,7 +57,7 @@ def operation(bp: Blueprint, rule: str, op: Operation) -> Callable[[View], View]
         @functools.wraps(view)
         def endpoint(**path: Any) -> Response:
             if op.role is not None:
-                require(op.role, runtime().services.tokens)
+                require(op.role, runtime().components.tokens)
             if op.query is not None:
                 path["query"] = instance(op.query).load(request.args)
             if op.body is not None:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, url_for
 from adapters.api.context import caught_up, changed, stamp
 from adapters.api.memo import memo_for
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
-from adapters.runtime import services
+from adapters.runtime import components
 from adapters.schemas import (
     ServiceCreateSchema,
     ServiceListQuerySchema,
@@ -40,7 +40,7 @@ ONE = "/services/<uuid:service_id>"
 def list_services(query: dict[str, Any]) -> Response:
     """Ordered by name then code; follow next_cursor for the next page."""
     caught_up("services", query.pop("min_position", None))
-    read_side = services().read_side
+    read_side = components().read_side
     key = tuple(sorted(query.items()))
     return memo_for(read_side).answer(
         "services",
@@ -58,7 +58,7 @@ def list_services(query: dict[str, Any]) -> Response:
 )
 def get(service_id: UUID) -> Any:
     """The service as it is now, from its own events."""
-    return services().board.get_service(service_id)
+    return components().board.get_service(service_id)
 
 
 @operation(
@@ -78,7 +78,7 @@ def get(service_id: UUID) -> Any:
 )
 def create(body: dict[str, Any]) -> Reply:
     """The code is the service's identity and is taken at most once."""
-    outcome = services().board.add_service(**body, stamp=stamp())
+    outcome = components().board.add_service(**body, stamp=stamp())
     location = url_for(".get", service_id=outcome.aggregate.id)
     return changed(outcome, outcome.aggregate, Location=location)
 
@@ -100,5 +100,5 @@ def create(body: dict[str, Any]) -> Reply:
 def update(service_id: UUID, body: dict[str, Any]) -> Reply:
     """Appointments already booked keep the name and price they were booked with."""
     expected = body.pop("expected_version")
-    outcome = services().board.update_service(service_id, expected, body, stamp=stamp())
+    outcome = components().board.update_service(service_id, expected, body, stamp=stamp())
     return changed(outcome, outcome.aggregate)

@@ -9,13 +9,13 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import click
+from flask.cli import AppGroup
 from rich.table import Table
 
 from adapters.commands.output import console, progress_bar
-from adapters.components import open_application, open_read_side
+from adapters.runtime import open_application, open_read_side, runtime
 from adapters.schemas.appointments import AppointmentSchema
 from adapters.schemas.common import ChangeSchema, instance, jsonable
-from adapters.settings import Settings
 from application.history import diff
 from projections.catalog import build_projections
 from projections.readside import ActivityFilter, ActivityItem
@@ -36,7 +36,7 @@ def _instant(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     return moment
 
 
-@click.group("audit")
+@click.group("audit", cls=AppGroup)
 def audit() -> None:
     """Answer support's questions from the event log."""
 
@@ -46,7 +46,7 @@ def audit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, for attaching to tickets.")
 def history(appointment_id: UUID, as_json: bool) -> None:
     """Every event of an appointment: when, who, which request, what changed."""
-    settings = Settings.from_env()
+    settings = runtime().settings
     changes = open_application(settings, create_table=False).appointment_history(appointment_id)
     items = ChangeSchema(many=True).dump(changes)
     if as_json:
@@ -99,7 +99,7 @@ def replay(
     """The full appointment as it was at a version or a time."""
     if (version is None) == (at is None):
         raise click.UsageError("give --version N or --at TIME")
-    app = open_application(Settings.from_env(), create_table=False)
+    app = open_application(runtime().settings, create_table=False)
     then = app.get_appointment(appointment_id, version=version, at=at)
     schema = instance(AppointmentSchema)
     result: dict[str, Any] = {"appointment": schema.dump(then)}
@@ -131,7 +131,7 @@ def activity(
     as_json: bool,
 ) -> None:
     """What happened, by whom, where: appointment events in time order."""
-    settings = Settings.from_env()
+    settings = runtime().settings
     read_side = open_read_side(settings)
     filters = ActivityFilter(actor=actor, location=location, since=since, until=until, type=type_)
     items: list[ActivityItem] = []
@@ -171,7 +171,7 @@ def verify(appointment_ids: tuple[UUID, ...], everything: bool) -> None:
     """Replay the events and compare with the stored read models; exit 1 on any drift."""
     if bool(appointment_ids) == everything:
         raise click.UsageError("name appointment ids, or give --all")
-    settings = Settings.from_env()
+    settings = runtime().settings
     app = open_application(settings, create_table=False)
     store = open_read_side(settings).store
     projections = build_projections(settings.timezone).values()

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask.cli import AppGroup
 
-from adapters.components import open_application
-from adapters.runtime import runtime
+from adapters.runtime import open_application, runtime
 from adapters.tokens import TokenStore
 from projections.schema import create_tables
 from storage.sql import SqlStore

@@ -9,17 +9,17 @@ from dataclasses import asdict
 from types import FrameType
 
 import click
+from flask.cli import AppGroup
 from rich.table import Table
 
 from adapters.commands.output import console, progress_bar
-from adapters.components import open_application, open_read_side
-from adapters.settings import Settings
+from adapters.runtime import open_application, open_read_side, runtime
 from projections.catalog import NAMES, build_projections
 from projections.rebuild import Rebuild, RebuildReport
 from projections.runner import Runner
 
 
-@click.group("projections")
+@click.group("projections", cls=AppGroup)
 def projections() -> None:
     """Follow, rebuild and inspect the read models."""
 
@@ -30,7 +30,7 @@ def projections() -> None:
 @click.option("--batch-size", default=1000, show_default=True)
 def run(names: tuple[str, ...], poll_interval: float, batch_size: int) -> None:
     """Follow the event log into the read models until stopped (all projections by default)."""
-    settings = Settings.from_env()
+    settings = runtime().settings
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
     app = open_application(settings, create_table=False)
     # Read models are derived: their folds need not wait for the disk (see SqlStore.open).
@@ -69,7 +69,7 @@ def rebuild(name: str | None, everything: bool, dry_run: bool, batch_size: int) 
     """Build a fresh generation from the start of the log, compare it, and switch to it."""
     if bool(name) == everything:
         raise click.UsageError("name one projection, or give --all")
-    settings = Settings.from_env()
+    settings = runtime().settings
     app = open_application(settings, create_table=False)
     read_side = open_read_side(settings)
     for projection in build_projections(settings.timezone).values():
@@ -114,7 +114,7 @@ def _report(report: RebuildReport, dry_run: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(as_json: bool) -> None:
     """Each projection's position, the head of the log, the lag, and whether it runs."""
-    settings = Settings.from_env()
+    settings = runtime().settings
     app = open_application(settings, create_table=False)
     statuses = open_read_side(settings).status(app)
     if as_json:

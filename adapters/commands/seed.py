@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
+from flask.cli import with_appcontext
 
 from adapters.commands.output import progress_bar
-from adapters.components import open_application
-from adapters.settings import Settings
+from adapters.runtime import open_application, runtime
 from application.demo import DemoPlan, seed_demo
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--locations", default=3, show_default=True)
 @click.option("--days", default=7, show_default=True, help="Days around today.")
 @click.option(
@@ -25,7 +26,7 @@ def seed_demo_command(
     locations: int, days: int, per_day: int, services: int, seed: int, if_empty: bool
 ) -> None:
     """Fill the store with realistic services and appointments, moved through the day."""
-    settings = Settings.from_env()
+    settings = runtime().settings
     app = open_application(settings)
     if if_empty and app.head_position() > 0:
         click.echo("the store already has events; leaving it as it is")

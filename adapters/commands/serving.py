@@ -35,7 +35,7 @@ def run(host: str, port: int, print_admin_token: bool, location: str) -> None:
 
     app = create_app(runtime().settings.replace(embedded_projections=True))
     served: Runtime = app.extensions[EXTENSION]
-    tokens = served.services.tokens
+    tokens = served.components.tokens
     url = f"http://{host}:{port}/?location={location}"
     if tokens is not None and (print_admin_token or tokens.active_count() == 0):
         secret = _fresh_local_admin(tokens)

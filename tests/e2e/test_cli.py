@@ -30,7 +30,7 @@ class TestDbInit:
         _, token = issue(runner, "desk", "viewer")
         response = client.get("/api/admin/services", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200, response.json
-        assert app.extensions[EXTENSION].services.board.head_position() == 0
+        assert app.extensions[EXTENSION].components.board.head_position() == 0
 
     def test_init_does_not_print_the_database_password(self, runner: FlaskCliRunner) -> None:
         from adapters.commands.db import redacted

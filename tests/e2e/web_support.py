@@ -87,7 +87,7 @@ class Site:
         return found
 
     def revoke(self, person: str) -> None:
-        store = self.runtime.services.tokens
+        store = self.runtime.components.tokens
         assert store is not None
         assert store.revoke(self.token_ids[person])
 
@@ -101,7 +101,7 @@ class Site:
         return response.json
 
     def board(self) -> dict[str, Any]:
-        head = self.runtime.services.board.head_position()
+        head = self.runtime.components.board.head_position()
         query = {"date": DAY.isoformat(), "location": LOCATION, "min_position": head}
         return dict(self.call("GET", "/appointments/board", query_string=query))
 

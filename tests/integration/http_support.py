@@ -94,7 +94,7 @@ def runtime(app: Flask) -> Runtime:
 
 
 def token_store(app: Flask) -> TokenStore:
-    tokens = runtime(app).services.tokens
+    tokens = runtime(app).components.tokens
     assert tokens is not None
     return tokens
 
@@ -137,7 +137,7 @@ def move(
 
 
 def head(app: Flask) -> int:
-    return runtime(app).services.board.head_position()
+    return runtime(app).components.board.head_position()
 
 
 def problem(response: TestResponse, status: int) -> dict[str, Any]:

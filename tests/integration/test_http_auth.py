@@ -217,7 +217,7 @@ def limited_app(store_url: str) -> Iterator[Flask]:
 @sqlite_only
 class TestRateLimit:
     def test_a_token_over_its_limit_gets_429_with_retry_after(self, limited_app: Flask) -> None:
-        store = runtime(limited_app).services.tokens
+        store = runtime(limited_app).components.tokens
         assert store is not None
         first = {"viewer": store.issue("one", "viewer")[1]}
         second = {"viewer": store.issue("two", "viewer")[1]}

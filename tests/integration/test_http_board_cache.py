@@ -64,7 +64,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
 
 
 def read_side(app: Flask) -> ReadSide:
-    return runtime(app).services.read_side
+    return runtime(app).components.read_side
 
 
 def cache(app: Flask) -> BoardCache:

@@ -45,7 +45,7 @@ class TestSimultaneousDesks:
     def test_two_moves_from_the_same_version_one_wins_one_is_told_who_won(
         self, app: Flask, tokens: dict[str, str], haircut: dict[str, Any]
     ) -> None:
-        store = app.extensions["statusboard"].services.tokens
+        store = app.extensions["statusboard"].components.tokens
         desks = {name: store.issue(name, "staff")[1] for name in ("front-desk", "back-desk")}
         booked = book(as_role(app, desks, "front-desk"))
         url = f"{API}/appointments/{booked['id']}/move"

@@ -213,7 +213,7 @@ class TestUnavailable:
         def broken(*_args: Any, **_kwargs: Any) -> None:
             raise RuntimeError("secret internals at /srv/app.py line 12")
 
-        board = app.extensions[EXTENSION].services.board
+        board = app.extensions[EXTENSION].components.board
         monkeypatch.setattr(board, "get_appointment", broken)
 
         response = client.get(f"{API}/appointments/{uuid.uuid4()}")

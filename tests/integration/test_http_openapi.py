@@ -81,7 +81,7 @@ def fuzzed_app(sqlite_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def admin_token(fuzzed_app: Flask) -> str:
     """An admin token of the fuzzed app."""
-    tokens = runtime(fuzzed_app).services.tokens
+    tokens = runtime(fuzzed_app).components.tokens
     assert isinstance(tokens, TokenStore)
     return tokens.issue("fuzzer", "admin")[1]
 

@@ -100,7 +100,7 @@ class TestMetrics:
 
     @sqlite_only
     def test_storage_conflicts_retried_are_counted(self, app: Flask) -> None:
-        for listener in runtime(app).services.board.conflict_listeners:
+        for listener in runtime(app).components.board.conflict_listeners:
             listener("move")
 
         text = app.test_client().get("/metrics").get_data(as_text=True)

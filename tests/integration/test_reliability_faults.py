@@ -165,7 +165,7 @@ class TestConnectionsKilled:
         slowest = max(mover.slowest for mover in movers)
         assert slowest < 10, f"an answer took {slowest:.1f} s"  # a dropped pool is not a hang
         assert all(killed), killed
-        board = runtime(pg_app).services.board
+        board = runtime(pg_app).components.board
         acknowledged = [entry for mover in movers for entry in mover.acknowledged]
         history = {card: list(board.events.get(UUID(card))) for card in cards}
         for card, version, request_id in acknowledged:
@@ -207,7 +207,7 @@ class TestConnectionsKilled:
         assert len(answers) == 1
         assert answers[0].status_code == 200, answers[0].get_data(as_text=True)
         assert (answers[0].json or {})["appointment"]["version"] == 2
-        moved = list(runtime(pg_app).services.board.events.get(UUID(card)))[1:]
+        moved = list(runtime(pg_app).components.board.events.get(UUID(card)))[1:]
         assert [type(event).__name__ for event in moved] == ["Moved"]
 
     def test_a_read_whose_connection_dies_while_it_waits_is_503_and_the_next_is_served(
@@ -271,7 +271,7 @@ class TestTableLocked:
     ) -> None:
         client = api_client(impatient_app, issue(impatient_app, "admin", "admin"))
         (card,) = book_cards(client, 1)
-        board = runtime(impatient_app).services.board
+        board = runtime(impatient_app).components.board
         url, body = {
             "move": (
                 f"{API}/appointments/{card}/move",

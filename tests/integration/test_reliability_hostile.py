@@ -401,7 +401,7 @@ class Hostile:
 
     @property
     def head(self) -> int:
-        return runtime(self.app).services.board.head_position()
+        return runtime(self.app).components.board.head_position()
 
     def url(self, path: str) -> str:
         return API + path.format(appointment=self.appointment, service=self.service)
@@ -660,7 +660,7 @@ def dig(document: Any, path: str) -> Any:
 
 
 def assert_every_table_is_there(app: Flask) -> None:
-    store = runtime(app).services.read_side.store
+    store = runtime(app).components.read_side.store
     with store.transaction(write=False) as cursor:
         for projection in build_projections("UTC").values():
             generation = live_generation(cursor, projection.name)
@@ -669,7 +669,7 @@ def assert_every_table_is_there(app: Flask) -> None:
                 assert cursor.fetchone() is not None
         cursor.execute("SELECT count(*) FROM api_tokens")
         assert cursor.fetchone()[0] > 0
-    assert runtime(app).services.board.head_position() > 0
+    assert runtime(app).components.board.head_position() > 0
 
 
 @pytest.fixture

@@ -225,7 +225,7 @@ def pg_app(postgres_url: str) -> Iterator[Flask]:
 
 
 def issue(app: Flask, name: str, role: str) -> str:
-    store = runtime(app).services.tokens
+    store = runtime(app).components.tokens
     assert store is not None
     return store.issue(name, role)[1]
 
@@ -277,7 +277,7 @@ class TestDesksHammeringHotCards:
         statuses = Counter(answer.status for answer in answers)
         assert set(statuses) <= {200, 409, 422}, statuses
         assert errors_logged == []
-        board = runtime(pg_app).services.board
+        board = runtime(pg_app).components.board
         history = {card: list(board.events.get(UUID(card))) for card in cards}
 
         check_every_applied_answer_is_its_own_event(answers, history)
@@ -362,7 +362,7 @@ def check_invalid_moves_were_refused_for_a_reason(answers: list[Answer]) -> None
 
 
 def check_the_board_shows_every_card_as_it_is(app: Flask, history: dict[str, list[Any]]) -> None:
-    board = runtime(app).services.board
+    board = runtime(app).components.board
     client = api_client(app, issue(app, "auditor", "viewer"))
     response = client.get(
         f"{API}/appointments/board?date={DAY}&location={LOCATION}"
