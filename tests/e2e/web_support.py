@@ -132,7 +132,7 @@ def serve(database_url: str, **settings: Any) -> Iterator[Site]:
             **settings,
         )
     )
-    services = app.extensions[EXTENSION].services
+    services = app.extensions[EXTENSION].components
     plan = DemoPlan(locations=1, days=1, per_day=14, services=20, first_day=DAY)
     seed_demo(services.board, plan, datetime.combine(DAY, time(12), UTC))
     head = services.board.head_position()

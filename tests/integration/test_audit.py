@@ -8,7 +8,9 @@ from uuid import UUID
 
 import pytest
 from click.testing import CliRunner
+from flask.cli import ScriptInfo
 
+from adapters.app import create_app
 from domain import status as st
 from domain.stamp import Stamp
 from projections.readside import ActivityFilter, InvalidCursorError
@@ -174,12 +176,13 @@ class TestVerifyCommand:
             first, *_ = day_of_moves(model)
             monkeypatch.setenv("DATABASE_URL", sqlite_url)
             runner = CliRunner()
+            script = ScriptInfo(create_app=create_app)
 
-            clean = runner.invoke(audit, ["verify", "--all"])
+            clean = runner.invoke(audit, obj=script, args=["verify", "--all"])
             with model.store.transaction() as cursor:
                 cursor.execute("UPDATE board_g1 SET version = 99 WHERE id = ?", (str(first),))
-            dirty = runner.invoke(audit, ["verify", "--all"])
-            one = runner.invoke(audit, ["verify", str(first)])
+            dirty = runner.invoke(audit, obj=script, args=["verify", "--all"])
+            one = runner.invoke(audit, obj=script, args=["verify", str(first)])
         finally:
             model.close()
 
@@ -203,15 +206,22 @@ class TestHistoryCommands:
             first, *_ = day_of_moves(model)
             monkeypatch.setenv("DATABASE_URL", sqlite_url)
             runner = CliRunner()
-            history = runner.invoke(audit, ["history", str(first), "--json"])
-            at_two = runner.invoke(audit, ["replay", str(first), "--version", "2", "--diff-to-now"])
+            script = ScriptInfo(create_app=create_app)
+            history = runner.invoke(audit, obj=script, args=["history", str(first), "--json"])
+            at_two = runner.invoke(
+                audit, obj=script, args=["replay", str(first), "--version", "2", "--diff-to-now"]
+            )
             between = runner.invoke(
-                audit, ["replay", str(first), "--at", (NINE + minutes(2)).isoformat()]
+                audit,
+                obj=script,
+                args=["replay", str(first), "--at", (NINE + minutes(2)).isoformat()],
             )
             before = runner.invoke(
-                audit, ["replay", str(first), "--at", (BOOKED_AT - timedelta(days=1)).isoformat()]
+                audit,
+                obj=script,
+                args=["replay", str(first), "--at", (BOOKED_AT - timedelta(days=1)).isoformat()],
             )
-            table = runner.invoke(audit, ["history", str(first)])
+            table = runner.invoke(audit, obj=script, args=["history", str(first)])
         finally:
             model.close()
 

@@ -128,7 +128,7 @@ class TestServices:
     ) -> None:
         first = caught_up_read(client, app, SERVICES)
 
-        services = runtime(app).services
+        services = runtime(app).components
         projection = build_projections("UTC")["services"]
         Rebuild(services.board, services.read_side.store, projection).run()
         again = client.get(SERVICES)

@@ -238,7 +238,7 @@ def caught_up(read_side: ReadSide, board: StatusBoard) -> None:
 
 def assert_read_models_match_the_log(app: Flask) -> None:
     """Caught up, the stored read models equal a rebuild and a replay of the log."""
-    services = runtime(app).services
+    services = runtime(app).components
     caught_up(services.read_side, services.board)
     projections = build_projections(services.read_side.timezone)
     for name in ("board", "stats"):

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from flask.cli import ScriptInfo
 
+from adapters.app import create_app
 from adapters.commands import projections as projection_commands
 from storage.sql import SqlStore
 
@@ -60,6 +62,8 @@ def test_the_runner_command_opens_its_read_models_for_folds(
 
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     monkeypatch.setattr(projection_commands, "open_read_side", open_read_side)
-    result = CliRunner().invoke(projection_commands.projections, ["run"])
+    result = CliRunner().invoke(
+        projection_commands.projections, ["run"], obj=ScriptInfo(create_app=create_app)
+    )
     assert isinstance(result.exception, _Opened)
     assert opened == {"durable_commits": False}
