@@ -31,8 +31,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
 
     A write is one round trip: the library's statements — take the table lock, notify, insert,
     return the notification ids — sent as one query, which PostgreSQL runs as one transaction
-    (the library pipelines them with BEGIN and COMMIT: the same writes for five times the
-    client CPU). A write that timed out on the table lock is not retried: the library tries a
+    (the library pipelines them with BEGIN and COMMIT: the same writes for several times the
+    client CPU; docs/BENCHMARKS.md has the figures). A write that timed out on the table lock is not retried: the library tries a
     failed write ten times, which behind a lock would mean ten lock timeouts before the 503
     instead of one. And its pool sweeps out dead connections at once (see ``SweepingCheck``).
     """
@@ -56,7 +56,7 @@ class PostgresRecorder(PostgresApplicationRecorder):
 
     def _write(self, count: int, connection: psycopg.Connection[Any]) -> bytes:
         """The write of ``count`` events, composed and rendered once per count (rendering a
-        composed query on every execute cost as much client CPU as the rest of the save)."""
+        composed query on every execute was a large part of a save's client CPU)."""
         query = self._writes.get(count)
         if query is None:
             rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s)") for _ in range(count))
