@@ -15,6 +15,7 @@ from flask.testing import FlaskCliRunner
 from adapters.app import create_app
 from adapters.runtime import EXTENSION
 from adapters.settings import Settings
+from tests.e2e.web_support import browser, context, site  # noqa: F401 - the browser tests' fixtures
 
 STATUSBOARD = str(Path(sys.executable).with_name("statusboard"))
 

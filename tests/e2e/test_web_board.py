@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """The admin board in a real browser: what it shows, and moving cards by mouse and keyboard."""
 
 from __future__ import annotations
@@ -9,22 +8,19 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Request, Response, expect
 
 from domain.status import STATUSES
-from tests.e2e.web_support import (  # noqa: F401 - fixtures
+from tests.e2e.web_support import (
     DESKTOP,
     LOCATION,
     TABLET,
     Site,
-    browser,
     card,
     column,
-    context,
     drag,
     expect_in_column,
     new_context,
     open_board,
     screenshot,
     serve,
-    site,
     toasts,
 )
 

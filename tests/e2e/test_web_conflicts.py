@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Two people on one board in real browsers, and a network that drops a request."""
 
 from __future__ import annotations
@@ -9,18 +8,15 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.e2e.web_support import (  # noqa: F401 - fixtures
+from tests.e2e.web_support import (
     DESKTOP,
     Site,
-    browser,
     card,
-    context,
     drag,
     expect_in_column,
     new_context,
     open_board,
     screenshot,
-    site,
     toasts,
 )
 
