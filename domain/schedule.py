@@ -113,14 +113,9 @@ class Schedule(SharesImmutableState, Aggregate):
     ) -> bool:
         """Holds (or moves) the appointment's interval; refuses an overlap not allowed."""
         fields = _checked(location_id, starts_at, ends_at, customer_name)
-        if self._holds_already(appointment_id, fields):
-            return False
-        overlapping = self.overlapping(fields["starts_at"], fields["ends_at"], appointment_id)
-        if overlapping and not allow_overlap:
-            raise StaffDoubleBookedError(
-                self.staff_id, self.day, appointment_id, conflict_of(overlapping[0])
-            )
-        return self._held(appointment_id, fields, bool(overlapping), False, stamp)
+        return self._hold(
+            appointment_id, fields, refuse=not allow_overlap, existing=False, stamp=stamp
+        )
 
     def record_existing(
         self,
@@ -134,10 +129,7 @@ class Schedule(SharesImmutableState, Aggregate):
     ) -> bool:
         """Holds a booking the log already has: an overlap is recorded, never refused."""
         fields = _checked(location_id, starts_at, ends_at, customer_name)
-        if self._holds_already(appointment_id, fields):
-            return False
-        overlapping = self.overlapping(fields["starts_at"], fields["ends_at"], appointment_id)
-        return self._held(appointment_id, fields, bool(overlapping), True, stamp)
+        return self._hold(appointment_id, fields, refuse=False, existing=True, stamp=stamp)
 
     def free(self, appointment_id: UUID, stamp: Stamp) -> bool:
         if str(appointment_id) not in self.holds:
@@ -152,7 +144,7 @@ class Schedule(SharesImmutableState, Aggregate):
         return sorted(self.holds.values(), key=_start_order)
 
     def intervals(self) -> list[tuple[datetime, datetime]]:
-        return [(hold["starts_at"], hold["ends_at"]) for hold in self.held()]
+        return [span(hold) for hold in self.held()]
 
     def overlapping(
         self, starts_at: datetime, ends_at: datetime, excluding: UUID | None = None
@@ -162,7 +154,7 @@ class Schedule(SharesImmutableState, Aggregate):
             hold
             for hold in self.held()
             if hold["appointment_id"] != excluding
-            and localtime.overlaps((hold["starts_at"], hold["ends_at"]), (starts_at, ends_at))
+            and localtime.overlaps(span(hold), (starts_at, ends_at))
         ]
 
     def overlaps(self) -> list[tuple[UUID, UUID]]:
@@ -170,30 +162,39 @@ class Schedule(SharesImmutableState, Aggregate):
         return [
             (a["appointment_id"], b["appointment_id"])
             for a, b in combinations(self.held(), 2)
-            if localtime.overlaps((a["starts_at"], a["ends_at"]), (b["starts_at"], b["ends_at"]))
+            if localtime.overlaps(span(a), span(b))
         ]
 
-    def _holds_already(self, appointment_id: UUID, fields: dict[str, Any]) -> bool:
-        current = self.holds.get(str(appointment_id))
-        return current is not None and {**current, **fields} == current
-
-    def _held(
+    def _hold(
         self,
         appointment_id: UUID,
         fields: dict[str, Any],
-        overlap_allowed: bool,
+        *,
+        refuse: bool,
         existing: bool,
         stamp: Stamp,
     ) -> bool:
+        current = self.holds.get(str(appointment_id))
+        if current is not None and {**current, **fields} == current:
+            return False  # the same interval, customer and location: nothing to record
+        overlapping = self.overlapping(fields["starts_at"], fields["ends_at"], appointment_id)
+        if overlapping and refuse:
+            raise StaffDoubleBookedError(
+                self.staff_id, self.day, appointment_id, conflict_of(overlapping[0])
+            )
         self.trigger_event(
             self.IntervalHeld,
             appointment_id=appointment_id,
-            overlap_allowed=overlap_allowed,
+            overlap_allowed=bool(overlapping),
             existing=existing,
             **fields,
             **stamp.event_fields(),
         )
         return True
+
+
+def span(hold: Hold) -> tuple[datetime, datetime]:
+    return hold["starts_at"], hold["ends_at"]
 
 
 def conflict_of(hold: Hold) -> dict[str, Any]:
