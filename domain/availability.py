@@ -10,7 +10,7 @@ lies inside one open span of the location and overlaps none of the staff member'
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from domain import localtime, values
 from domain.errors import FieldError
@@ -72,11 +72,6 @@ def _step(value: object) -> int:
 
 def _inside(spans: list[Span], interval: Span) -> bool:
     return any(opens <= interval[0] and interval[1] <= closes for opens, closes in spans)
-
-
-def _in_utc(intervals: Iterable[Span]) -> list[Span]:
-    """Aware datetimes of one zone compare as wall-clock times; in UTC they compare as instants."""
-    return [(starts.astimezone(UTC), ends.astimezone(UTC)) for starts, ends in intervals]
 
 
 def _free(open_starts: list[tuple[str, Span]], intervals: list[Span]) -> list[str]:

@@ -8,7 +8,7 @@ intervals are ordered and do not overlap; intervals that touch, within a day or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -70,8 +70,6 @@ class Hours:
         return merged([span for day in days for span in self.day_spans(day, timezone)])
 
     def is_open(self, starts_at: datetime, ends_at: datetime, timezone: tzinfo) -> bool:
-        # In UTC, so that no comparison below is between wall-clock times of one zone.
-        starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
         first = starts_at.astimezone(timezone).date()
         last = ends_at.astimezone(timezone).date()
         return any(
