@@ -32,9 +32,10 @@ class PostgresRecorder(PostgresApplicationRecorder):
     A write is one round trip: the library's statements — take the table lock, notify, insert,
     return the notification ids — sent as one query, which PostgreSQL runs as one transaction
     (the library pipelines them with BEGIN and COMMIT: the same writes for several times the
-    client CPU; docs/BENCHMARKS.md has the figures). A write that timed out on the table lock is not retried: the library tries a
-    failed write ten times, which behind a lock would mean ten lock timeouts before the 503
-    instead of one. And its pool sweeps out dead connections at once (see ``SweepingCheck``).
+    client CPU; docs/BENCHMARKS.md has the figures). A write that timed out on the table lock
+    is not retried: the library tries a failed write ten times, which behind a lock would mean
+    ten lock timeouts before the 503 instead of one. And its pool sweeps out dead connections
+    at once (see ``SweepingCheck``).
     """
 
     def __init__(
