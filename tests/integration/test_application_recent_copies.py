@@ -33,7 +33,7 @@ def test_a_change_from_the_version_this_process_saved_reads_nothing_first(
     reads: list[Any] = []
     monkeypatch.setattr(ann.repository, "get", lambda *a, **k: reads.append(a) or None)
 
-    outcome = ann.move_appointment(card.id, "checked_in", 1, stamp=ANN)
+    outcome = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=ANN)
 
     assert (outcome.applied, outcome.version, reads) == (True, 2, [])
 
@@ -43,10 +43,10 @@ def test_a_stale_move_on_a_copy_behind_the_store_is_decided_by_the_store(
 ) -> None:
     ann, bob = app_workers
     card = booked(ann)
-    bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
+    bob.move_appointment(card.id, "checked_in", expected_version=1, stamp=BOB)
 
     with pytest.raises(ConflictError) as conflict:
-        ann.move_appointment(card.id, "cancelled", 1, stamp=ANN)
+        ann.move_appointment(card.id, "cancelled", expected_version=1, stamp=ANN)
 
     assert conflict.value.conflicting.actor == "bob"
     assert kinds(ann, card) == ["Booked", "Moved"]
@@ -57,10 +57,10 @@ def test_a_move_to_where_the_copy_already_is_is_not_a_no_op_when_the_store_moved
 ) -> None:
     ann, bob = app_workers
     card = booked(ann)
-    bob.move_appointment(card.id, "cancelled", 1, stamp=BOB)
+    bob.move_appointment(card.id, "cancelled", expected_version=1, stamp=BOB)
 
     with pytest.raises(ConflictError):
-        ann.move_appointment(card.id, "scheduled", 1, stamp=ANN)
+        ann.move_appointment(card.id, "scheduled", expected_version=1, stamp=ANN)
 
 
 def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_version(
@@ -68,9 +68,9 @@ def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_vers
 ) -> None:
     ann, bob = app_workers
     card = booked(ann)
-    bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
+    bob.move_appointment(card.id, "checked_in", expected_version=1, stamp=BOB)
 
-    outcome = ann.move_appointment(card.id, "checked_in", 1, stamp=ANN)
+    outcome = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=ANN)
 
     assert (outcome.applied, outcome.version) == (False, 2)
     assert kinds(ann, card) == ["Booked", "Moved"]
@@ -82,10 +82,10 @@ def test_a_retried_key_gets_its_first_answer_from_either_worker(
     ann, bob = app_workers
     card = booked(ann)
     keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
-    first = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+    first = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=keyed)
 
-    again = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
-    elsewhere = bob.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+    again = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=keyed)
+    elsewhere = bob.move_appointment(card.id, "checked_in", expected_version=1, stamp=keyed)
 
     assert (first.version, again.version, elsewhere.version) == (2, 2, 2)
     assert first.applied and again.applied and elsewhere.applied
@@ -98,8 +98,8 @@ def test_a_key_used_for_another_request_is_refused_even_when_the_copy_would_fail
     ann, _ = app_workers
     card = booked(ann)
     keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
-    ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+    ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=keyed)
 
     # From checked_in, completed is not allowed: the key's earlier use must answer first.
     with pytest.raises(IdempotencyKeyReusedError):
-        ann.move_appointment(card.id, "completed", 2, stamp=keyed)
+        ann.move_appointment(card.id, "completed", expected_version=2, stamp=keyed)

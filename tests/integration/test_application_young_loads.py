@@ -43,7 +43,9 @@ def laps(worker: StatusBoard, card: Appointment, count: int) -> int:
     version = card.version
     for _ in range(count):
         for target, _ in LAP:
-            version = worker.move_appointment(card.id, target, version, stamp=ANN).version
+            version = worker.move_appointment(
+                card.id, target, expected_version=version, stamp=ANN
+            ).version
     return version
 
 
@@ -54,7 +56,7 @@ def test_a_young_appointment_is_read_without_looking_for_a_snapshot(
     card = ann.book_appointment(**BOOKING, stamp=ANN).aggregate
     version = laps(ann, card, 3)
 
-    outcome = bob.move_appointment(card.id, "checked_in", version, stamp=BOB)
+    outcome = bob.move_appointment(card.id, "checked_in", expected_version=version, stamp=BOB)
 
     assert (outcome.applied, outcome.version, outcome.aggregate.status) == (
         True,
@@ -73,7 +75,7 @@ def test_an_appointment_past_its_first_snapshot_is_read_from_it(
     assert version == 61
     assert [s.originator_version for s in ann.snapshots.get(card.id)] == [50]
 
-    outcome = bob.move_appointment(card.id, "checked_in", version, stamp=BOB)
+    outcome = bob.move_appointment(card.id, "checked_in", expected_version=version, stamp=BOB)
 
     assert (outcome.applied, outcome.version) == (True, 62)
     assert len(snapshot_reads) == 1
@@ -87,7 +89,7 @@ def test_a_client_far_behind_a_snapshot_gets_the_same_answer_either_way(
     laps(ann, card, 30)
 
     with pytest.raises(ConflictError) as stale:
-        bob.move_appointment(card.id, "checked_in", 3, stamp=BOB)
+        bob.move_appointment(card.id, "checked_in", expected_version=3, stamp=BOB)
 
     # Now is read from the events alone; only the version the client saw is looked up.
     assert [read["lte"] for read in snapshot_reads] == [3]

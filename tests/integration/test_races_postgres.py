@@ -106,7 +106,7 @@ def checked_in(workers: list[RendezvousBoard], catalog: None) -> Appointment:
     """An appointment at version 2, checked in, that every worker has loaded."""
     first = workers[0]
     booked = first.book_appointment(**BOOKING, stamp=ADMIN).aggregate
-    first.move_appointment(booked.id, "checked_in", 1, stamp=ADMIN)
+    first.move_appointment(booked.id, "checked_in", expected_version=1, stamp=ADMIN)
     for worker in workers:
         assert worker.get_appointment(booked.id).version == 2
     return first.get_appointment(booked.id)
@@ -121,8 +121,18 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.edit_appointment(ident, 2, notes="Prefers Grace", stamp=BOB)),
+                (
+                    ann,
+                    lambda: ann.move_appointment(
+                        ident, "in_progress", expected_version=2, stamp=ANN
+                    ),
+                ),
+                (
+                    bob,
+                    lambda: bob.edit_appointment(
+                        ident, expected_version=2, notes="Prefers Grace", stamp=BOB
+                    ),
+                ),
             ]
         )
 
@@ -142,9 +152,22 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.edit_appointment(ident, 2, notes="Prefers Grace", stamp=BOB)),
-                (cat, lambda: cat.edit_appointment(ident, 2, staff=grace, stamp=CAT)),
+                (
+                    ann,
+                    lambda: ann.move_appointment(
+                        ident, "in_progress", expected_version=2, stamp=ANN
+                    ),
+                ),
+                (
+                    bob,
+                    lambda: bob.edit_appointment(
+                        ident, expected_version=2, notes="Prefers Grace", stamp=BOB
+                    ),
+                ),
+                (
+                    cat,
+                    lambda: cat.edit_appointment(ident, expected_version=2, staff=grace, stamp=CAT),
+                ),
             ]
         )
 
@@ -167,8 +190,16 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.move_appointment(ident, "cancelled", 2, stamp=BOB)),
+                (
+                    ann,
+                    lambda: ann.move_appointment(
+                        ident, "in_progress", expected_version=2, stamp=ANN
+                    ),
+                ),
+                (
+                    bob,
+                    lambda: bob.move_appointment(ident, "cancelled", expected_version=2, stamp=BOB),
+                ),
             ]
         )
 
@@ -191,8 +222,18 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.move_appointment(ident, "in_progress", 2, stamp=BOB)),
+                (
+                    ann,
+                    lambda: ann.move_appointment(
+                        ident, "in_progress", expected_version=2, stamp=ANN
+                    ),
+                ),
+                (
+                    bob,
+                    lambda: bob.move_appointment(
+                        ident, "in_progress", expected_version=2, stamp=BOB
+                    ),
+                ),
             ]
         )
 
@@ -210,8 +251,16 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.move_appointment(ident, "cancelled", 2, stamp=BOB)),
+                (
+                    ann,
+                    lambda: ann.move_appointment(
+                        ident, "in_progress", expected_version=2, stamp=ANN
+                    ),
+                ),
+                (
+                    bob,
+                    lambda: bob.move_appointment(ident, "cancelled", expected_version=2, stamp=BOB),
+                ),
             ]
         )
 
