@@ -179,9 +179,9 @@ class CommandApplication(Application[UUID]):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """The library's save, without asking of each aggregate what it is.
 
-        The library tells events from aggregates by checking runtime protocols, which costs a
-        tenth of a write's CPU here (docs/BENCHMARKS.md). Aggregates are collected directly;
-        anything else is left to the library.
+        The library tells events from aggregates by checking runtime protocols, a cost every
+        write would pay (docs/BENCHMARKS.md). Aggregates are collected directly; anything else
+        is left to the library.
         """
         processing_event: ProcessingEvent[UUID] = ProcessingEvent()
         for obj in objs:

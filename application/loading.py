@@ -26,7 +26,7 @@ A = TypeVar("A", bound=Aggregate)
 
 def replayed(aggregate: Any, events: Iterable[Any]) -> Any:
     """The library's ``project_aggregate`` without its check of each event against a runtime
-    protocol, which costs ten times applying the event (docs/BENCHMARKS.md): every event here
+    protocol, which costs more than applying the event (docs/BENCHMARKS.md): every event here
     is one of the library's aggregate events, which mutate."""
     for event in events:
         aggregate = event.mutate(aggregate)

@@ -8,6 +8,7 @@ machinery every command shares (retries, idempotency keys, recent copies, the sa
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from application import conflicts
@@ -45,21 +46,19 @@ class StatusBoard(CommandApplication):
         staff: object = None,
         notes: object = "",
     ) -> Outcome[Appointment]:
-        details = {"location_id": location_id, "customer": customer, "staff": staff, "notes": notes}
+        details: dict[str, Any] = {
+            "location_id": location_id,
+            "customer": customer,
+            "staff": staff,
+            "notes": notes,
+        }
 
         def decide(_: Attempt) -> tuple[Appointment, bool]:
             lines = service_lines(self.loader, services)
             start = values.instant("starts_at", starts_at)
             end = ends_at if ends_at is not None else end_after(start, length_of(lines))
-            booked = Appointment.book(
-                id=uuid4(),
-                starts_at=start,
-                ends_at=end,
-                service_lines=lines,
-                **details,
-                stamp=stamp,
-            )
-            return booked, True
+            schedule: dict[str, Any] = {"starts_at": start, "ends_at": end, "service_lines": lines}
+            return Appointment.book(id=uuid4(), **schedule, **details, stamp=stamp), True
 
         arguments = {"starts_at": starts_at, "ends_at": ends_at, "services": services, **details}
         return self.execute(Command("book", None, arguments, stamp), decide)
