@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -43,9 +44,11 @@ class RendezvousBoard(StatusBoard):
 
 
 Result = Outcome[Any] | Exception
+#: A worker, and the command it runs in the race.
+Race = tuple[RendezvousBoard, Callable[[], Outcome[Any]]]
 
 
-def race(commands: list[tuple[RendezvousBoard, Callable[[], Outcome[Any]]]]) -> list[Result]:
+def race(commands: list[Race]) -> list[Result]:
     """Runs each command on its worker in its own thread; all save at the same moment."""
     barrier = threading.Barrier(len(commands))
     results: list[Result | None] = [None] * len(commands)
@@ -69,6 +72,18 @@ def race(commands: list[tuple[RendezvousBoard, Callable[[], Outcome[Any]]]]) -> 
     assert not any(thread.is_alive() for thread in threads)
     assert all(result is not None for result in results)
     return [result for result in results if result is not None]
+
+
+def moving(worker: RendezvousBoard, ident: UUID, to_status: str, stamp: Stamp) -> Race:
+    """The worker's move of the checked-in appointment, from the version every worker saw."""
+    return worker, lambda: worker.move_appointment(
+        ident, to_status, expected_version=2, stamp=stamp
+    )
+
+
+def editing(worker: RendezvousBoard, ident: UUID, stamp: Stamp, **fields: Any) -> Race:
+    """The worker's edit of the checked-in appointment, from the version every worker saw."""
+    return worker, lambda: worker.edit_appointment(ident, expected_version=2, stamp=stamp, **fields)
 
 
 def outcomes(results: list[Result]) -> list[Outcome[Any]]:
@@ -121,18 +136,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (
-                    ann,
-                    lambda: ann.move_appointment(
-                        ident, "in_progress", expected_version=2, stamp=ANN
-                    ),
-                ),
-                (
-                    bob,
-                    lambda: bob.edit_appointment(
-                        ident, expected_version=2, notes="Prefers Grace", stamp=BOB
-                    ),
-                ),
+                moving(ann, ident, "in_progress", ANN),
+                editing(bob, ident, BOB, notes="Prefers Grace"),
             ]
         )
 
@@ -152,22 +157,9 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (
-                    ann,
-                    lambda: ann.move_appointment(
-                        ident, "in_progress", expected_version=2, stamp=ANN
-                    ),
-                ),
-                (
-                    bob,
-                    lambda: bob.edit_appointment(
-                        ident, expected_version=2, notes="Prefers Grace", stamp=BOB
-                    ),
-                ),
-                (
-                    cat,
-                    lambda: cat.edit_appointment(ident, expected_version=2, staff=grace, stamp=CAT),
-                ),
+                moving(ann, ident, "in_progress", ANN),
+                editing(bob, ident, BOB, notes="Prefers Grace"),
+                editing(cat, ident, CAT, staff=grace),
             ]
         )
 
@@ -190,16 +182,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (
-                    ann,
-                    lambda: ann.move_appointment(
-                        ident, "in_progress", expected_version=2, stamp=ANN
-                    ),
-                ),
-                (
-                    bob,
-                    lambda: bob.move_appointment(ident, "cancelled", expected_version=2, stamp=BOB),
-                ),
+                moving(ann, ident, "in_progress", ANN),
+                moving(bob, ident, "cancelled", BOB),
             ]
         )
 
@@ -222,18 +206,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (
-                    ann,
-                    lambda: ann.move_appointment(
-                        ident, "in_progress", expected_version=2, stamp=ANN
-                    ),
-                ),
-                (
-                    bob,
-                    lambda: bob.move_appointment(
-                        ident, "in_progress", expected_version=2, stamp=BOB
-                    ),
-                ),
+                moving(ann, ident, "in_progress", ANN),
+                moving(bob, ident, "in_progress", BOB),
             ]
         )
 
@@ -251,16 +225,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (
-                    ann,
-                    lambda: ann.move_appointment(
-                        ident, "in_progress", expected_version=2, stamp=ANN
-                    ),
-                ),
-                (
-                    bob,
-                    lambda: bob.move_appointment(ident, "cancelled", expected_version=2, stamp=BOB),
-                ),
+                moving(ann, ident, "in_progress", ANN),
+                moving(bob, ident, "cancelled", BOB),
             ]
         )
 
