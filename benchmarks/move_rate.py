@@ -24,6 +24,11 @@ from pathlib import Path
 from typing import Any
 
 CHILD = "STATUSBOARD_MOVE_RATE_CHILD"
+FIGURES = (
+    ("moves_per_s", "{:,.0f} moves/s"),
+    ("p50_ms", "p50 {:.1f} ms"),
+    ("p95_ms", "p95 {:.1f} ms"),
+)
 
 
 def child(database_url: str, seconds: float, processes: int) -> None:
@@ -84,18 +89,19 @@ def deal(database_url: str, movers: int, size: int) -> list[list[str]]:
 
 
 def report(results: dict[str, list[dict[str, float]]]) -> None:
-    medians = {
-        name: {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-        for name, runs in results.items()
-    }
-    first = next(iter(medians.values()))
-    print(f"\nmedians of {len(next(iter(results.values())))} repeats:")
-    for name, found in medians.items():
-        rate, p95 = found["moves_per_s"], found["p95_ms"]
-        print(
-            f"  {name}: {rate:,.0f} moves/s (x{rate / first['moves_per_s']:.3f}),"
-            f" p50 {found['p50_ms']:.1f} ms, p95 {p95:.1f} ms (x{p95 / first['p95_ms']:.3f})"
-        )
+    """Medians of each tree's repeats, and the median of its ratios to the first tree's run
+    of the same repeat (neighbours in time, so the steadier comparison on a busy machine)."""
+    runs = list(results.values())
+    print(f"\nmedians of {len(runs[0])} repeats (ratio: median of the per-repeat ratios):")
+    for name, found in results.items():
+        parts = []
+        for key, shape in FIGURES:
+            median = statistics.median(run[key] for run in found)
+            ratio = statistics.median(
+                run[key] / base[key] for run, base in zip(found, runs[0], strict=True)
+            )
+            parts.append(f"{shape.format(median)} (x{ratio:.3f})")
+        print(f"  {name}: " + ", ".join(parts))
 
 
 def main() -> None:
