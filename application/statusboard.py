@@ -116,6 +116,7 @@ class StatusBoard(CommandApplication):
         stamp: Stamp,
     ) -> Outcome[Appointment]:
         def decide(attempt: Attempt) -> tuple[Appointment, bool]:
+            # Adding a line never conflicts: the quantity of whatever line is there rises.
             appointment, _ = attempt.load(Appointment, appointment_id, expected_version)
             (line,) = service_lines(self.loader, [{"code": code, "quantity": quantity}])
             appointment.add_service_line(line, stamp)
