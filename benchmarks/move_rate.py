@@ -92,6 +92,9 @@ def report(results: dict[str, list[dict[str, float]]]) -> None:
     """Medians of each tree's repeats, and the median of its ratios to the first tree's run
     of the same repeat (neighbours in time, so the steadier comparison on a busy machine)."""
     runs = list(results.values())
+    if not runs[0]:
+        print("\nno repeat completed")
+        return
     print(f"\nmedians of {len(runs[0])} repeats (ratio: median of the per-repeat ratios):")
     for name, found in results.items():
         parts = []
@@ -127,16 +130,28 @@ def main() -> None:
         print("seeding ...", flush=True)
         hands = deal(database_url, args.movers, args.cards)
         results: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
-        for repeat in range(args.repeats):
-            for name, tree in trees.items():
-                found = measure(Path(tree), database_url, hands, args)
-                results[name].append(found)
-                print(
-                    f"  repeat {repeat + 1} {name}: {found['moves_per_s']:,.0f} moves/s,"
-                    f" p95 {found['p95_ms']:.1f} ms",
-                    flush=True,
-                )
+        for repeat in range(1, args.repeats + 1):
+            found = repeat_once(repeat, trees, database_url, hands, args)
+            for name in trees if found else ():
+                results[name].append(found[name])
     report(results)
+
+
+def repeat_once(
+    repeat: int, trees: dict[str, str], database_url: str, hands: list[list[str]], args: Any
+) -> dict[str, dict[str, float]]:
+    """One run of each tree, or none when one of them failed (on a shared machine a run may
+    not get a connection in time): the ratios compare runs of the same repeat."""
+    found: dict[str, dict[str, float]] = {}
+    for name, tree in trees.items():
+        try:
+            found[name] = measure(Path(tree), database_url, hands, args)
+        except RuntimeError as error:
+            print(f"  repeat {repeat} dropped: {name} failed ({str(error).splitlines()[-1]})")
+            return {}
+        rate, p95 = found[name]["moves_per_s"], found[name]["p95_ms"]
+        print(f"  repeat {repeat} {name}: {rate:,.0f} moves/s, p95 {p95:.1f} ms", flush=True)
+    return found
 
 
 if __name__ == "__main__":
