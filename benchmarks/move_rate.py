@@ -4,7 +4,7 @@ The movers of the ceilings script (threads with a StatusBoard and cards of their
 over ``--processes`` processes as web workers are) move cards through the application without
 HTTP, on PostgreSQL. Each measurement runs in a fresh process whose source is ``--tree``'s,
 so two versions of the application compare on one database in one run; repeats alternate
-between the trees (A B A B ...) so that a busy machine's drift falls on both. Medians of the
+between the trees (A B, B A, A B ...) so that a busy machine's drift falls on both. Medians of the
 repeats are printed, with each tree's ratio to the first.
 
     .venv/bin/python -m benchmarks.move_rate --movers 16 --seconds 8 --repeats 5 \\
@@ -141,9 +141,12 @@ def repeat_once(
     repeat: int, trees: dict[str, str], database_url: str, hands: list[list[str]], args: Any
 ) -> dict[str, dict[str, float]]:
     """One run of each tree, or none when one of them failed (on a shared machine a run may
-    not get a connection in time): the ratios compare runs of the same repeat."""
+    not get a connection in time): the ratios compare runs of the same repeat. Every other
+    repeat runs the trees in reverse order (A B, B A, ...), so going first or second, right
+    after the other tree's run, favours neither."""
     found: dict[str, dict[str, float]] = {}
-    for name, tree in trees.items():
+    order = list(trees.items())
+    for name, tree in order if repeat % 2 else reversed(order):
         try:
             found[name] = measure(Path(tree), database_url, hands, args)
         except RuntimeError as error:
