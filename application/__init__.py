@@ -1,1 +1,2 @@
-"""Use cases of the status board: commands with their conflict policy, and audit queries."""
+"""Use cases of the status board (``statusboard``), the conflict policy (``conflicts``), and the
+machinery every command shares (``base``, ``loading``, ``idempotency``)."""

@@ -63,7 +63,10 @@ def child(moves: int) -> None:
             card.status, card.version = moved["status"], moved["version"]
 
         def cold(card: Card) -> None:
-            board._recent = LRUCache(maxsize=2000)
+            if hasattr(board, "recent"):
+                board.recent.clear()
+            else:  # a tree from before the commands' machinery had a base class of its own
+                board._recent = LRUCache(maxsize=2000)
             board.repository.cache = LRUCache(maxsize=2000)
             move(card)
 

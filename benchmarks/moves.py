@@ -169,8 +169,8 @@ def _move_in_threads(
             outcome = app.move_appointment(
                 UUID(card.id),
                 move["to_status"],
-                move["expected_version"],
                 move.get("reason"),
+                expected_version=move["expected_version"],
                 stamp=stamp,
             )
             card.status, card.version = outcome.aggregate.status, outcome.version

@@ -80,8 +80,8 @@ def measure(
             outcome = app.move_appointment(
                 UUID(card.id),
                 move["to_status"],
-                move["expected_version"],
                 move.get("reason"),
+                expected_version=move["expected_version"],
                 stamp=stamp,
             )
             samples.append([before, "move", (time.time() - before) * 1000, 200, outcome.position])

@@ -125,7 +125,7 @@ def _grow(app: StatusBoard, ident: UUID, length: int) -> tuple[str, int]:
 def _move_once(app: StatusBoard, ident: UUID, known: Known) -> None:
     status, version = known[ident]
     to = st.CHECKED_IN if status == st.SCHEDULED else st.SCHEDULED
-    outcome = app.move_appointment(ident, to, version, stamp=STAMP)
+    outcome = app.move_appointment(ident, to, expected_version=version, stamp=STAMP)
     known[ident] = outcome.aggregate.status, outcome.version
 
 

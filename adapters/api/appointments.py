@@ -97,7 +97,10 @@ def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
 )
 def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     """Applies when nobody else moved the card since expected_version; see the conflict rules."""
-    outcome = components().board.move_appointment(appointment_id, **body, stamp=stamp())
+    expected_version = body.pop("expected_version")
+    outcome = components().board.move_appointment(
+        appointment_id, **body, expected_version=expected_version, stamp=stamp()
+    )
     return changed(outcome)
 
 
@@ -114,7 +117,10 @@ def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
 )
 def edit(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     """Changes only the fields sent; a field someone else changed meanwhile is a conflict."""
-    outcome = components().board.edit_appointment(appointment_id, **body, stamp=stamp())
+    expected_version = body.pop("expected_version")
+    outcome = components().board.edit_appointment(
+        appointment_id, **body, expected_version=expected_version, stamp=stamp()
+    )
     return changed(outcome)
 
 
@@ -125,7 +131,10 @@ def edit(appointment_id: UUID, body: dict[str, Any]) -> Reply:
 )
 def add_service_line(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     """Adding a service that is already on the appointment raises its quantity."""
-    outcome = components().board.add_service_line(appointment_id, **body, stamp=stamp())
+    expected_version = body.pop("expected_version")
+    outcome = components().board.add_service_line(
+        appointment_id, **body, expected_version=expected_version, stamp=stamp()
+    )
     return changed(outcome)
 
 
@@ -142,8 +151,9 @@ def add_service_line(appointment_id: UUID, body: dict[str, Any]) -> Reply:
 )
 def remove_service_line(appointment_id: UUID, service_id: UUID, query: dict[str, Any]) -> Reply:
     """The last line cannot go: cancel the appointment instead."""
+    expected_version = query.pop("expected_version")
     outcome = components().board.remove_service_line(
-        appointment_id, query["expected_version"], str(service_id), stamp=stamp()
+        appointment_id, str(service_id), expected_version=expected_version, stamp=stamp()
     )
     return changed(outcome)
 

@@ -99,6 +99,8 @@ def create(body: dict[str, Any]) -> Reply:
 )
 def update(service_id: UUID, body: dict[str, Any]) -> Reply:
     """Appointments already booked keep the name and price they were booked with."""
-    expected = body.pop("expected_version")
-    outcome = components().board.update_service(service_id, expected, body, stamp=stamp())
+    expected_version = body.pop("expected_version")
+    outcome = components().board.update_service(
+        service_id, body, expected_version=expected_version, stamp=stamp()
+    )
     return changed(outcome, outcome.aggregate)

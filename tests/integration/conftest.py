@@ -1,5 +1,5 @@
 """Fixtures of the integration tests: two StatusBoards on one database, standing for two web
-workers (SQLite and PostgreSQL)."""
+workers (SQLite and PostgreSQL), each counting the reads it makes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from application.statusboard import StatusBoard
 from storage.eventstore import store_env
-from tests.integration.app_support import ANN
+from tests.integration.app_support import ANN, CountingBoard
 
 
 @pytest.fixture(
@@ -18,10 +17,10 @@ from tests.integration.app_support import ANN
         pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
     ]
 )
-def app_workers(request: pytest.FixtureRequest) -> Iterator[tuple[StatusBoard, StatusBoard]]:
+def app_workers(request: pytest.FixtureRequest) -> Iterator[tuple[CountingBoard, CountingBoard]]:
     """Ann's worker and Bob's, with the service BOOKING books in the catalog."""
     url: str = request.getfixturevalue(f"{request.param}_url")
-    first, second = StatusBoard(store_env(url)), StatusBoard(store_env(url))
+    first, second = CountingBoard(store_env(url)), CountingBoard(store_env(url))
     first.add_service(
         code="CUT",
         name="Haircut",

@@ -6,15 +6,16 @@ the other appends, and every answer must still be the one SPEC §4 gives from th
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from application.errors import ConflictError, IdempotencyKeyReusedError
 from application.statusboard import StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
-from tests.integration.app_support import ANN, BOB, BOOKING
+from tests.integration.app_support import ANN, BOB, BOOKING, CountingBoard
+
+Workers = tuple[CountingBoard, CountingBoard]
+KEYED = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
 
 
 def booked(worker: StatusBoard) -> Appointment:
@@ -25,81 +26,76 @@ def kinds(worker: StatusBoard, appointment: Appointment) -> list[str]:
     return [type(event).__name__ for event in worker.events.get(appointment.id)]
 
 
-def test_a_change_from_the_version_this_process_saved_reads_nothing_first(
-    app_workers: tuple[StatusBoard, StatusBoard], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ann, _ = app_workers
-    card = booked(ann)
-    reads: list[Any] = []
-    monkeypatch.setattr(ann.repository, "get", lambda *a, **k: reads.append(a) or None)
+class TestMoveFromTheRecentCopy:
+    def test_a_change_from_the_version_this_process_saved_reads_nothing_first(
+        self, app_workers: Workers
+    ) -> None:
+        ann, _ = app_workers
+        card = booked(ann)
+        ann.events.reads.clear()
 
-    outcome = ann.move_appointment(card.id, "checked_in", 1, stamp=ANN)
+        outcome = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=ANN)
 
-    assert (outcome.applied, outcome.version, reads) == (True, 2, [])
+        assert (outcome.applied, outcome.version, ann.events.reads) == (True, 2, [])
 
+    def test_a_stale_move_on_a_copy_behind_the_store_is_decided_by_the_store(
+        self, app_workers: Workers
+    ) -> None:
+        ann, bob = app_workers
+        card = booked(ann)
+        bob.move_appointment(card.id, "checked_in", expected_version=1, stamp=BOB)
 
-def test_a_stale_move_on_a_copy_behind_the_store_is_decided_by_the_store(
-    app_workers: tuple[StatusBoard, StatusBoard],
-) -> None:
-    ann, bob = app_workers
-    card = booked(ann)
-    bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
+        with pytest.raises(ConflictError) as conflict:
+            ann.move_appointment(card.id, "cancelled", expected_version=1, stamp=ANN)
 
-    with pytest.raises(ConflictError) as conflict:
-        ann.move_appointment(card.id, "cancelled", 1, stamp=ANN)
+        assert conflict.value.conflicting.actor == "bob"
+        assert kinds(ann, card) == ["Booked", "Moved"]
 
-    assert conflict.value.conflicting.actor == "bob"
-    assert kinds(ann, card) == ["Booked", "Moved"]
+    def test_a_move_to_where_the_copy_already_is_is_not_a_no_op_when_the_store_moved_on(
+        self, app_workers: Workers
+    ) -> None:
+        ann, bob = app_workers
+        card = booked(ann)
+        bob.move_appointment(card.id, "cancelled", expected_version=1, stamp=BOB)
 
+        with pytest.raises(ConflictError):
+            ann.move_appointment(card.id, "scheduled", expected_version=1, stamp=ANN)
 
-def test_a_move_to_where_the_copy_already_is_is_not_a_no_op_when_the_store_moved_on(
-    app_workers: tuple[StatusBoard, StatusBoard],
-) -> None:
-    ann, bob = app_workers
-    card = booked(ann)
-    bob.move_appointment(card.id, "cancelled", 1, stamp=BOB)
+    def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_version(
+        self, app_workers: Workers
+    ) -> None:
+        ann, bob = app_workers
+        card = booked(ann)
+        bob.move_appointment(card.id, "checked_in", expected_version=1, stamp=BOB)
 
-    with pytest.raises(ConflictError):
-        ann.move_appointment(card.id, "scheduled", 1, stamp=ANN)
+        outcome = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=ANN)
 
-
-def test_the_same_move_made_elsewhere_is_answered_not_applied_at_the_stores_version(
-    app_workers: tuple[StatusBoard, StatusBoard],
-) -> None:
-    ann, bob = app_workers
-    card = booked(ann)
-    bob.move_appointment(card.id, "checked_in", 1, stamp=BOB)
-
-    outcome = ann.move_appointment(card.id, "checked_in", 1, stamp=ANN)
-
-    assert (outcome.applied, outcome.version) == (False, 2)
-    assert kinds(ann, card) == ["Booked", "Moved"]
+        assert (outcome.applied, outcome.version) == (False, 2)
+        assert kinds(ann, card) == ["Booked", "Moved"]
 
 
-def test_a_retried_key_gets_its_first_answer_from_either_worker(
-    app_workers: tuple[StatusBoard, StatusBoard],
-) -> None:
-    ann, bob = app_workers
-    card = booked(ann)
-    keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
-    first = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+class TestRetriedKeysOnTwoWorkers:
+    def test_a_retried_key_gets_its_first_answer_from_either_worker(
+        self, app_workers: Workers
+    ) -> None:
+        ann, bob = app_workers
+        card = booked(ann)
+        first = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=KEYED)
 
-    again = ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
-    elsewhere = bob.move_appointment(card.id, "checked_in", 1, stamp=keyed)
+        again = ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=KEYED)
+        elsewhere = bob.move_appointment(card.id, "checked_in", expected_version=1, stamp=KEYED)
 
-    assert (first.version, again.version, elsewhere.version) == (2, 2, 2)
-    assert first.applied and again.applied and elsewhere.applied
-    assert kinds(ann, card) == ["Booked", "Moved"]
+        assert (first.version, again.version, elsewhere.version) == (2, 2, 2)
+        assert first.applied and again.applied and elsewhere.applied
+        assert kinds(ann, card) == ["Booked", "Moved"]
 
+    def test_a_key_used_for_another_request_is_refused_even_when_the_copy_would_fail_first(
+        self, app_workers: Workers
+    ) -> None:
+        ann, _ = app_workers
+        card = booked(ann)
+        ann.move_appointment(card.id, "checked_in", expected_version=1, stamp=KEYED)
 
-def test_a_key_used_for_another_request_is_refused_even_when_the_copy_would_fail_first(
-    app_workers: tuple[StatusBoard, StatusBoard],
-) -> None:
-    ann, _ = app_workers
-    card = booked(ann)
-    keyed = Stamp(actor="ann", request_id="req-1", idempotency_key="drag-1")
-    ann.move_appointment(card.id, "checked_in", 1, stamp=keyed)
-
-    # From checked_in, completed is not allowed: the key's earlier use must answer first.
-    with pytest.raises(IdempotencyKeyReusedError):
-        ann.move_appointment(card.id, "completed", 2, stamp=keyed)
+        # From checked_in, completed is not allowed: the key's earlier use must answer first.
+        with pytest.raises(IdempotencyKeyReusedError):
+            ann.move_appointment(card.id, "completed", expected_version=2, stamp=KEYED)

@@ -111,7 +111,9 @@ class TestBookAppointment:
 
     def test_lines_copy_name_and_price_at_booking_time(self, board: StatusBoard) -> None:
         appointment = book(board, services=[{"code": "CUT"}, {"code": "WASH", "quantity": 3}])
-        board.update_service(CUT_ID, 1, {"price_cents": 9900, "name": "Deluxe cut"}, stamp=ADMIN)
+        board.update_service(
+            CUT_ID, {"price_cents": 9900, "name": "Deluxe cut"}, expected_version=1, stamp=ADMIN
+        )
 
         lines = board.get_appointment(appointment.id).service_lines
 
@@ -186,7 +188,9 @@ class TestMoveAppointment:
     def test_move_from_the_current_version_applies(self, board: StatusBoard) -> None:
         appointment = book(board)
 
-        outcome = board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+        outcome = board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=ANN
+        )
 
         assert (outcome.applied, outcome.version, outcome.aggregate.status) == (
             True,
@@ -197,9 +201,11 @@ class TestMoveAppointment:
 
     def test_stale_move_after_notes_edit_still_applies(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="Prefers Grace", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB)
 
-        outcome = board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+        outcome = board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=ANN
+        )
 
         assert (outcome.applied, outcome.version) == (True, 3)
         assert (outcome.aggregate.status, outcome.aggregate.notes) == (
@@ -209,19 +215,22 @@ class TestMoveAppointment:
 
     def test_stale_move_is_checked_against_the_current_status(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="Prefers Grace", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB)
 
         with pytest.raises(InvalidTransitionError) as refused:
-            board.move_appointment(appointment.id, "ready", 1, stamp=ANN)
+            board.move_appointment(appointment.id, "ready", expected_version=1, stamp=ANN)
 
         assert refused.value.allowed == ("checked_in", "cancelled", "no_show")
 
     def test_stale_move_someone_already_made_is_not_applied_again(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=BOB)
+        board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=BOB)
 
         outcome = appends_nothing(
-            board, lambda: board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+            board,
+            lambda: board.move_appointment(
+                appointment.id, "checked_in", expected_version=1, stamp=ANN
+            ),
         )
 
         assert (outcome.applied, outcome.version, outcome.aggregate.status) == (
@@ -234,11 +243,14 @@ class TestMoveAppointment:
         self, board: StatusBoard
     ) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=BOB)
+        board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=BOB)
 
         with pytest.raises(ConflictError) as conflict:
             appends_nothing(
-                board, lambda: board.move_appointment(appointment.id, "cancelled", 1, stamp=ANN)
+                board,
+                lambda: board.move_appointment(
+                    appointment.id, "cancelled", expected_version=1, stamp=ANN
+                ),
             )
 
         assert conflict.value.fields == ("status",)
@@ -255,23 +267,23 @@ class TestMoveAppointment:
 
     def test_conflict_names_the_latest_unseen_move(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=BOB)
-        board.edit_appointment(appointment.id, 2, notes="in chair 3", stamp=BOB)
-        board.move_appointment(appointment.id, "in_progress", 3, stamp=BOB)
+        board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=2, notes="in chair 3", stamp=BOB)
+        board.move_appointment(appointment.id, "in_progress", expected_version=3, stamp=BOB)
 
         with pytest.raises(ConflictError) as conflict:
-            board.move_appointment(appointment.id, "no_show", 1, stamp=ANN)
+            board.move_appointment(appointment.id, "no_show", expected_version=1, stamp=ANN)
 
         assert conflict.value.conflicting.version == 4
         assert conflict.value.conflicting.changes == {"status": ("checked_in", "in_progress")}
 
     def test_status_moved_away_and_back_is_still_a_conflict(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=BOB)
-        board.move_appointment(appointment.id, "scheduled", 2, stamp=BOB)
+        board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=BOB)
+        board.move_appointment(appointment.id, "scheduled", expected_version=2, stamp=BOB)
 
         with pytest.raises(ConflictError) as conflict:
-            board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+            board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=ANN)
 
         assert conflict.value.conflicting.changes == {"status": ("checked_in", "scheduled")}
 
@@ -279,7 +291,10 @@ class TestMoveAppointment:
         appointment = book(board)
 
         outcome = appends_nothing(
-            board, lambda: board.move_appointment(appointment.id, "scheduled", 1, stamp=ANN)
+            board,
+            lambda: board.move_appointment(
+                appointment.id, "scheduled", expected_version=1, stamp=ANN
+            ),
         )
 
         assert (outcome.applied, outcome.version) == (False, 1)
@@ -289,18 +304,23 @@ class TestMoveAppointment:
 
         with pytest.raises(InvalidTransitionError) as refused:
             appends_nothing(
-                board, lambda: board.move_appointment(appointment.id, "completed", 1, stamp=ANN)
+                board,
+                lambda: board.move_appointment(
+                    appointment.id, "completed", expected_version=1, stamp=ANN
+                ),
             )
 
         assert refused.value.allowed == ("checked_in", "cancelled", "no_show")
 
     def test_reopening_needs_a_reason(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "cancelled", 1, stamp=ANN)
+        board.move_appointment(appointment.id, "cancelled", expected_version=1, stamp=ANN)
 
         with pytest.raises(FieldError) as refused:
-            board.move_appointment(appointment.id, "scheduled", 2, stamp=ANN)
-        outcome = board.move_appointment(appointment.id, "scheduled", 2, "called back", stamp=ANN)
+            board.move_appointment(appointment.id, "scheduled", expected_version=2, stamp=ANN)
+        outcome = board.move_appointment(
+            appointment.id, "scheduled", "called back", expected_version=2, stamp=ANN
+        )
 
         assert refused.value.field == "reason"
         assert (outcome.applied, outcome.version) == (True, 3)
@@ -310,26 +330,26 @@ class TestMoveAppointment:
         appointment = book(board)
 
         with pytest.raises(VersionAheadError) as refused:
-            board.move_appointment(appointment.id, "checked_in", 2, stamp=ANN)
+            board.move_appointment(appointment.id, "checked_in", expected_version=2, stamp=ANN)
 
         assert (refused.value.expected_version, refused.value.current_version) == (2, 1)
 
     def test_expected_version_below_one_is_refused(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="x", stamp=ANN)
+        board.edit_appointment(appointment.id, expected_version=1, notes="x", stamp=ANN)
 
         with pytest.raises(FieldError) as refused:
-            board.move_appointment(appointment.id, "checked_in", 0, stamp=ANN)
+            board.move_appointment(appointment.id, "checked_in", expected_version=0, stamp=ANN)
 
         assert refused.value.field == "expected_version"
 
     def test_unknown_appointment_is_not_found(self, board: StatusBoard) -> None:
         with pytest.raises(NotFoundError):
-            board.move_appointment(uuid4(), "checked_in", 1, stamp=ANN)
+            board.move_appointment(uuid4(), "checked_in", expected_version=1, stamp=ANN)
 
     def test_a_service_is_not_an_appointment(self, board: StatusBoard) -> None:
         with pytest.raises(NotFoundError):
-            board.move_appointment(CUT_ID, "checked_in", 1, stamp=ANN)
+            board.move_appointment(CUT_ID, "checked_in", expected_version=1, stamp=ANN)
 
 
 class TestEditAppointment:
@@ -337,7 +357,7 @@ class TestEditAppointment:
         appointment = book(board, notes="first visit")
 
         outcome = board.edit_appointment(
-            appointment.id, 1, staff={"id": "s-1", "name": "Grace"}, stamp=ANN
+            appointment.id, expected_version=1, staff={"id": "s-1", "name": "Grace"}, stamp=ANN
         )
 
         assert (outcome.applied, outcome.version) == (True, 2)
@@ -347,10 +367,10 @@ class TestEditAppointment:
 
     def test_stale_edit_of_another_field_merges(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="Prefers Grace", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB)
 
         outcome = board.edit_appointment(
-            appointment.id, 1, staff={"id": "s-1", "name": "Grace"}, stamp=ANN
+            appointment.id, expected_version=1, staff={"id": "s-1", "name": "Grace"}, stamp=ANN
         )
 
         assert outcome.version == 3
@@ -361,12 +381,14 @@ class TestEditAppointment:
         self, board: StatusBoard
     ) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="Prefers Grace", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB)
 
         with pytest.raises(ConflictError) as conflict:
             appends_nothing(
                 board,
-                lambda: board.edit_appointment(appointment.id, 1, notes="Running late", stamp=ANN),
+                lambda: board.edit_appointment(
+                    appointment.id, expected_version=1, notes="Running late", stamp=ANN
+                ),
             )
 
         assert conflict.value.fields == ("notes",)
@@ -377,14 +399,14 @@ class TestEditAppointment:
 
     def test_conflict_names_only_the_fields_that_clash(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="Prefers Grace", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB)
 
         with pytest.raises(ConflictError) as conflict:
             appends_nothing(
                 board,
                 lambda: board.edit_appointment(
                     appointment.id,
-                    1,
+                    expected_version=1,
                     notes="Running late",
                     staff={"id": "s-2", "name": "Linus"},
                     stamp=ANN,
@@ -397,20 +419,24 @@ class TestEditAppointment:
         self, board: StatusBoard
     ) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="Prefers Grace", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB)
 
         outcome = appends_nothing(
             board,
-            lambda: board.edit_appointment(appointment.id, 1, notes=" Prefers Grace ", stamp=ANN),
+            lambda: board.edit_appointment(
+                appointment.id, expected_version=1, notes=" Prefers Grace ", stamp=ANN
+            ),
         )
 
         assert (outcome.applied, outcome.version) == (False, 2)
 
     def test_stale_edit_after_a_move_applies(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=BOB)
+        board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=BOB)
 
-        outcome = board.edit_appointment(appointment.id, 1, notes="Running late", stamp=ANN)
+        outcome = board.edit_appointment(
+            appointment.id, expected_version=1, notes="Running late", stamp=ANN
+        )
 
         assert (outcome.version, outcome.aggregate.status) == (3, "checked_in")
 
@@ -418,7 +444,7 @@ class TestEditAppointment:
         appointment = book(board, ends_at=NINE + timedelta(minutes=45))
 
         outcome = board.edit_appointment(
-            appointment.id, 1, starts_at=NINE + timedelta(hours=2), stamp=ANN
+            appointment.id, expected_version=1, starts_at=NINE + timedelta(hours=2), stamp=ANN
         )
 
         assert outcome.aggregate.starts_at == NINE + timedelta(hours=2)
@@ -428,7 +454,7 @@ class TestEditAppointment:
         appointment = book(board)
 
         outcome = board.edit_appointment(
-            appointment.id, 1, ends_at=NINE + timedelta(hours=1), stamp=ANN
+            appointment.id, expected_version=1, ends_at=NINE + timedelta(hours=1), stamp=ANN
         )
 
         assert (outcome.aggregate.starts_at, outcome.aggregate.ends_at) == (
@@ -443,16 +469,22 @@ class TestEditAppointment:
         last_minutes = datetime(9999, 12, 31, 23, 50, tzinfo=UTC)
 
         with pytest.raises(FieldError) as refused:
-            board.edit_appointment(appointment.id, 1, starts_at=last_minutes, stamp=ANN)
+            board.edit_appointment(
+                appointment.id, expected_version=1, starts_at=last_minutes, stamp=ANN
+            )
 
         assert refused.value.field == "ends_at"
 
     def test_stale_reschedule_conflicts_with_an_unseen_reschedule(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, starts_at=NINE + timedelta(hours=1), stamp=BOB)
+        board.edit_appointment(
+            appointment.id, expected_version=1, starts_at=NINE + timedelta(hours=1), stamp=BOB
+        )
 
         with pytest.raises(ConflictError) as conflict:
-            board.edit_appointment(appointment.id, 1, ends_at=NINE + timedelta(hours=3), stamp=ANN)
+            board.edit_appointment(
+                appointment.id, expected_version=1, ends_at=NINE + timedelta(hours=3), stamp=ANN
+            )
 
         assert conflict.value.fields == ("ends_at",)
         assert conflict.value.conflicting.type == "Rescheduled"
@@ -464,7 +496,7 @@ class TestEditAppointment:
         outcome = appends_nothing(
             board,
             lambda: board.edit_appointment(
-                appointment.id, 1, notes="first visit", starts_at=NINE, stamp=ANN
+                appointment.id, expected_version=1, notes="first visit", starts_at=NINE, stamp=ANN
             ),
         )
 
@@ -477,7 +509,7 @@ class TestEditAppointment:
             appends_nothing(
                 board,
                 lambda: board.edit_appointment(
-                    appointment.id, 1, notes="fine", ends_at=NINE, stamp=ANN
+                    appointment.id, expected_version=1, notes="fine", ends_at=NINE, stamp=ANN
                 ),
             )
 
@@ -487,7 +519,7 @@ class TestEditAppointment:
         appointment = book(board)
 
         with pytest.raises(VersionAheadError):
-            board.edit_appointment(appointment.id, 7, notes="x", stamp=ANN)
+            board.edit_appointment(appointment.id, expected_version=7, notes="x", stamp=ANN)
 
 
 class TestIdempotency:
@@ -496,13 +528,13 @@ class TestIdempotency:
     ) -> None:
         appointment = book(board)
         first = board.move_appointment(
-            appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1", "req-1")
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1", "req-1")
         )
 
         again = appends_nothing(
             board,
             lambda: board.move_appointment(
-                appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1", "req-2")
+                appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1", "req-2")
             ),
         )
 
@@ -513,21 +545,27 @@ class TestIdempotency:
         self, board: StatusBoard
     ) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1"))
-        board.move_appointment(appointment.id, "in_progress", 2, stamp=BOB)
+        board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1")
+        )
+        board.move_appointment(appointment.id, "in_progress", expected_version=2, stamp=BOB)
 
-        again = board.move_appointment(appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1"))
+        again = board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1")
+        )
 
         assert (again.applied, again.version, again.aggregate.status) == (True, 2, "checked_in")
 
     def test_retried_no_op_is_still_a_no_op(self, board: StatusBoard) -> None:
         appointment = book(board)
-        first = board.move_appointment(appointment.id, "scheduled", 1, stamp=keyed(ANN, "key-1"))
+        first = board.move_appointment(
+            appointment.id, "scheduled", expected_version=1, stamp=keyed(ANN, "key-1")
+        )
 
         again = appends_nothing(
             board,
             lambda: board.move_appointment(
-                appointment.id, "scheduled", 1, stamp=keyed(ANN, "key-1")
+                appointment.id, "scheduled", expected_version=1, stamp=keyed(ANN, "key-1")
             ),
         )
 
@@ -535,17 +573,21 @@ class TestIdempotency:
 
     def test_same_key_with_different_arguments_is_refused(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1"))
+        board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1")
+        )
 
         with pytest.raises(IdempotencyKeyReusedError) as refused:
             appends_nothing(
                 board,
                 lambda: board.move_appointment(
-                    appointment.id, "cancelled", 1, stamp=keyed(ANN, "key-1")
+                    appointment.id, "cancelled", expected_version=1, stamp=keyed(ANN, "key-1")
                 ),
             )
         with pytest.raises(IdempotencyKeyReusedError):
-            board.edit_appointment(appointment.id, 2, notes="x", stamp=keyed(ANN, "key-1"))
+            board.edit_appointment(
+                appointment.id, expected_version=2, notes="x", stamp=keyed(ANN, "key-1")
+            )
 
         assert refused.value.key == "key-1"
 
@@ -574,25 +616,35 @@ class TestIdempotency:
 
     def test_keys_belong_to_the_actor_that_used_them(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1"))
+        board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1")
+        )
 
-        outcome = board.edit_appointment(appointment.id, 2, notes="x", stamp=keyed(BOB, "key-1"))
+        outcome = board.edit_appointment(
+            appointment.id, expected_version=2, notes="x", stamp=keyed(BOB, "key-1")
+        )
 
         assert (outcome.applied, outcome.version) == (True, 3)
 
     def test_refused_command_does_not_use_up_its_key(self, board: StatusBoard) -> None:
         appointment = book(board)
         with pytest.raises(InvalidTransitionError):
-            board.move_appointment(appointment.id, "ready", 1, stamp=keyed(ANN, "key-1"))
+            board.move_appointment(
+                appointment.id, "ready", expected_version=1, stamp=keyed(ANN, "key-1")
+            )
 
-        outcome = board.move_appointment(appointment.id, "checked_in", 1, stamp=keyed(ANN, "key-1"))
+        outcome = board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(ANN, "key-1")
+        )
 
         assert (outcome.applied, outcome.version) == (True, 2)
 
     def test_events_record_the_key_that_made_them(self, board: StatusBoard) -> None:
         appointment = board.book_appointment(**BOOKING, stamp=keyed(ANN, "book-1")).aggregate
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=keyed(BOB, "move-1"))
-        board.edit_appointment(appointment.id, 2, notes="x", stamp=ANN)
+        board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=keyed(BOB, "move-1")
+        )
+        board.edit_appointment(appointment.id, expected_version=2, notes="x", stamp=ANN)
 
         history = board.appointment_history(appointment.id)
 
@@ -631,17 +683,19 @@ class TestServiceCatalog:
 
     def test_bad_value_is_refused(self, board: StatusBoard) -> None:
         with pytest.raises(FieldError) as refused:
-            board.update_service(CUT_ID, 1, {"price_cents": -1}, stamp=ADMIN)
+            board.update_service(CUT_ID, {"price_cents": -1}, expected_version=1, stamp=ADMIN)
 
         assert refused.value.field == "price_cents"
 
     def test_stale_update_of_the_same_field_conflicts(self, board: StatusBoard) -> None:
-        board.update_service(CUT_ID, 1, {"price_cents": 3000}, stamp=ADMIN)
+        board.update_service(CUT_ID, {"price_cents": 3000}, expected_version=1, stamp=ADMIN)
 
         with pytest.raises(ConflictError) as conflict:
             appends_nothing(
                 board,
-                lambda: board.update_service(CUT_ID, 1, {"price_cents": 2800}, stamp=BOB),
+                lambda: board.update_service(
+                    CUT_ID, {"price_cents": 2800}, expected_version=1, stamp=BOB
+                ),
             )
 
         assert conflict.value.fields == ("price_cents",)
@@ -653,23 +707,25 @@ class TestServiceCatalog:
         )
 
     def test_stale_update_of_another_field_applies(self, board: StatusBoard) -> None:
-        board.update_service(CUT_ID, 1, {"price_cents": 3000}, stamp=ADMIN)
+        board.update_service(CUT_ID, {"price_cents": 3000}, expected_version=1, stamp=ADMIN)
 
-        outcome = board.update_service(CUT_ID, 1, {"name": "Classic cut"}, stamp=BOB)
+        outcome = board.update_service(
+            CUT_ID, {"name": "Classic cut"}, expected_version=1, stamp=BOB
+        )
 
         assert outcome.version == 3
         assert (outcome.aggregate.name, outcome.aggregate.price_cents) == ("Classic cut", 3000)
 
     def test_expected_version_ahead_is_refused(self, board: StatusBoard) -> None:
         with pytest.raises(VersionAheadError):
-            board.update_service(CUT_ID, 2, {"name": "Classic cut"}, stamp=ADMIN)
+            board.update_service(CUT_ID, {"name": "Classic cut"}, expected_version=2, stamp=ADMIN)
 
     def test_retired_service_is_bookable_again_once_reactivated(self, board: StatusBoard) -> None:
-        retired = board.retire_service(WASH_ID, 1, stamp=ADMIN)
+        retired = board.retire_service(WASH_ID, expected_version=1, stamp=ADMIN)
         with pytest.raises(FieldError):
             book(board, services=[{"code": "WASH"}])
 
-        reactivated = board.reactivate_service(WASH_ID, 2, stamp=ADMIN)
+        reactivated = board.reactivate_service(WASH_ID, expected_version=2, stamp=ADMIN)
 
         assert (retired.version, retired.aggregate.active) == (2, False)
         assert (reactivated.version, reactivated.aggregate.active) == (3, True)
@@ -686,7 +742,7 @@ class TestServiceCatalog:
         with pytest.raises(NotFoundError):
             board.get_service_by_code("NOPE")
         with pytest.raises(NotFoundError):
-            board.update_service(uuid4(), None, {"name": "x"}, stamp=ADMIN)
+            board.update_service(uuid4(), {"name": "x"}, stamp=ADMIN)
 
     def test_an_appointment_is_not_a_service(self, board: StatusBoard) -> None:
         appointment = book(board)
@@ -698,9 +754,9 @@ class TestServiceCatalog:
 class TestServiceLines:
     def test_added_line_copies_todays_price_and_extends_the_total(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.update_service(WASH_ID, 1, {"price_cents": 900}, stamp=ADMIN)
+        board.update_service(WASH_ID, {"price_cents": 900}, expected_version=1, stamp=ADMIN)
 
-        outcome = board.add_service_line(appointment.id, 1, "WASH", 2, stamp=ANN)
+        outcome = board.add_service_line(appointment.id, "WASH", 2, expected_version=1, stamp=ANN)
 
         assert (outcome.applied, outcome.version) == (True, 2)
         assert outcome.aggregate.service_lines[-1]["unit_price_cents"] == 900
@@ -709,15 +765,15 @@ class TestServiceLines:
     def test_adding_a_booked_service_raises_its_quantity(self, board: StatusBoard) -> None:
         appointment = book(board)
 
-        outcome = board.add_service_line(appointment.id, 1, "CUT", stamp=ANN)
+        outcome = board.add_service_line(appointment.id, "CUT", expected_version=1, stamp=ANN)
 
         assert [line["quantity"] for line in outcome.aggregate.service_lines] == [2]
 
     def test_stale_add_still_applies(self, board: StatusBoard) -> None:
         appointment = book(board)
-        board.edit_appointment(appointment.id, 1, notes="x", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="x", stamp=BOB)
 
-        outcome = board.add_service_line(appointment.id, 1, "WASH", stamp=ANN)
+        outcome = board.add_service_line(appointment.id, "WASH", expected_version=1, stamp=ANN)
 
         assert outcome.version == 3
 
@@ -730,7 +786,8 @@ class TestServiceLines:
 
         with pytest.raises(FieldError) as refused:
             appends_nothing(
-                board, lambda: board.add_service_line(appointment.id, 1, code, stamp=ANN)
+                board,
+                lambda: board.add_service_line(appointment.id, code, expected_version=1, stamp=ANN),
             )
 
         assert refused.value.field.endswith("code")
@@ -738,7 +795,9 @@ class TestServiceLines:
     def test_removed_line_leaves_the_appointment(self, board: StatusBoard) -> None:
         appointment = book(board, services=[{"code": "CUT"}, {"code": "WASH"}])
 
-        outcome = board.remove_service_line(appointment.id, 1, str(WASH_ID), stamp=ANN)
+        outcome = board.remove_service_line(
+            appointment.id, str(WASH_ID), expected_version=1, stamp=ANN
+        )
 
         assert [line["code"] for line in outcome.aggregate.service_lines] == ["CUT"]
         assert outcome.aggregate.total_cents == 2500
@@ -747,16 +806,16 @@ class TestServiceLines:
         appointment = book(board)
 
         with pytest.raises(FieldError) as refused:
-            board.remove_service_line(appointment.id, 1, str(CUT_ID), stamp=ANN)
+            board.remove_service_line(appointment.id, str(CUT_ID), expected_version=1, stamp=ANN)
 
         assert refused.value.field == "service_id"
 
     def test_removing_a_line_someone_already_removed_conflicts(self, board: StatusBoard) -> None:
         appointment = book(board, services=[{"code": "CUT"}, {"code": "WASH"}])
-        board.remove_service_line(appointment.id, 1, str(WASH_ID), stamp=BOB)
+        board.remove_service_line(appointment.id, str(WASH_ID), expected_version=1, stamp=BOB)
 
         with pytest.raises(ConflictError) as conflict:
-            board.remove_service_line(appointment.id, 1, str(WASH_ID), stamp=ANN)
+            board.remove_service_line(appointment.id, str(WASH_ID), expected_version=1, stamp=ANN)
 
         assert conflict.value.fields == ("service_lines",)
         assert (conflict.value.conflicting.actor, conflict.value.conflicting.type) == (
@@ -766,9 +825,11 @@ class TestServiceLines:
 
     def test_stale_removal_of_a_line_still_there_applies(self, board: StatusBoard) -> None:
         appointment = book(board, services=[{"code": "CUT"}, {"code": "WASH"}])
-        board.edit_appointment(appointment.id, 1, notes="x", stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=1, notes="x", stamp=BOB)
 
-        outcome = board.remove_service_line(appointment.id, 1, str(WASH_ID), stamp=ANN)
+        outcome = board.remove_service_line(
+            appointment.id, str(WASH_ID), expected_version=1, stamp=ANN
+        )
 
         assert outcome.version == 3
 
@@ -778,12 +839,16 @@ class TestHistory:
         self, board: StatusBoard
     ) -> None:
         appointment = book(board, stamp=ANN)
-        board.move_appointment(appointment.id, "checked_in", 1, stamp=BOB)
-        board.edit_appointment(appointment.id, 2, notes="in chair 3", stamp=ANN)
-        board.edit_appointment(appointment.id, 3, staff={"id": "s-1", "name": "G"}, stamp=BOB)
-        board.edit_appointment(appointment.id, 4, starts_at=NINE + timedelta(hours=1), stamp=ANN)
-        board.add_service_line(appointment.id, 5, "WASH", stamp=BOB)
-        board.remove_service_line(appointment.id, 6, str(WASH_ID), stamp=ANN)
+        board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=BOB)
+        board.edit_appointment(appointment.id, expected_version=2, notes="in chair 3", stamp=ANN)
+        board.edit_appointment(
+            appointment.id, expected_version=3, staff={"id": "s-1", "name": "G"}, stamp=BOB
+        )
+        board.edit_appointment(
+            appointment.id, expected_version=4, starts_at=NINE + timedelta(hours=1), stamp=ANN
+        )
+        board.add_service_line(appointment.id, "WASH", expected_version=5, stamp=BOB)
+        board.remove_service_line(appointment.id, str(WASH_ID), expected_version=6, stamp=ANN)
 
         history = board.appointment_history(appointment.id)
 
@@ -823,10 +888,12 @@ def walk(board: StatusBoard) -> tuple[UUID, list[Outcome[Appointment]]]:
     ident = booked.aggregate.id
     outcomes = [
         booked,
-        board.move_appointment(ident, "checked_in", 1, stamp=BOB),
-        board.edit_appointment(ident, 2, notes="in chair 3", stamp=ANN),
-        board.move_appointment(ident, "in_progress", 3, stamp=BOB),
-        board.edit_appointment(ident, 4, staff={"id": "s-1", "name": "G"}, stamp=ANN),
+        board.move_appointment(ident, "checked_in", expected_version=1, stamp=BOB),
+        board.edit_appointment(ident, expected_version=2, notes="in chair 3", stamp=ANN),
+        board.move_appointment(ident, "in_progress", expected_version=3, stamp=BOB),
+        board.edit_appointment(
+            ident, expected_version=4, staff={"id": "s-1", "name": "G"}, stamp=ANN
+        ),
     ]
     return ident, outcomes
 
@@ -882,7 +949,9 @@ class TestSnapshots:
     ) -> None:
         appointment = book(board)
         for version in range(1, 126):
-            board.edit_appointment(appointment.id, version, notes=f"note {version}", stamp=ANN)
+            board.edit_appointment(
+                appointment.id, expected_version=version, notes=f"note {version}", stamp=ANN
+            )
 
         events = list(board.events.get(appointment.id))
         *_, (_, replayed) = replay(None, events)
@@ -927,10 +996,12 @@ class TestLostRace:
         lost: list[str] = []
         rival_board.conflict_listeners.append(lost.append)
         rival_board.rival = lambda: rival_board.edit_appointment(
-            appointment.id, 1, notes="Prefers Grace", stamp=BOB
+            appointment.id, expected_version=1, notes="Prefers Grace", stamp=BOB
         )
 
-        outcome = rival_board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+        outcome = rival_board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=ANN
+        )
 
         assert (outcome.applied, outcome.version) == (True, 3)
         assert (outcome.aggregate.status, outcome.aggregate.notes) == (
@@ -942,11 +1013,13 @@ class TestLostRace:
     def test_lost_race_against_another_move_is_a_conflict(self, rival_board: RivalBoard) -> None:
         appointment = book(rival_board)
         rival_board.rival = lambda: rival_board.move_appointment(
-            appointment.id, "cancelled", 1, stamp=BOB
+            appointment.id, "cancelled", expected_version=1, stamp=BOB
         )
 
         with pytest.raises(ConflictError) as conflict:
-            rival_board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+            rival_board.move_appointment(
+                appointment.id, "checked_in", expected_version=1, stamp=ANN
+            )
 
         assert conflict.value.conflicting.actor == "bob"
         assert rival_board.get_appointment(appointment.id).version == 2
@@ -956,10 +1029,12 @@ class TestLostRace:
     ) -> None:
         appointment = book(rival_board)
         rival_board.rival = lambda: rival_board.move_appointment(
-            appointment.id, "checked_in", 1, stamp=BOB
+            appointment.id, "checked_in", expected_version=1, stamp=BOB
         )
 
-        outcome = rival_board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+        outcome = rival_board.move_appointment(
+            appointment.id, "checked_in", expected_version=1, stamp=ANN
+        )
 
         assert (outcome.applied, outcome.version) == (False, 2)
         assert [c.actor for c in rival_board.appointment_history(appointment.id)] == ["ann", "bob"]
@@ -982,6 +1057,8 @@ class TestLostRace:
         rival_board.save_listeners.append(positions.append)
 
         outcome = rival_board.book_appointment(**BOOKING, stamp=ANN)
-        rival_board.move_appointment(outcome.aggregate.id, "scheduled", 1, stamp=ANN)
+        rival_board.move_appointment(
+            outcome.aggregate.id, "scheduled", expected_version=1, stamp=ANN
+        )
 
         assert positions == [outcome.position]

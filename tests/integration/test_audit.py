@@ -76,7 +76,9 @@ class TestActivity:
 
     def test_filters_by_actor(self, model: ReadModel):
         ident = model.book("Ada")
-        model.app.edit_appointment(ident, 1, notes="late", stamp=Stamp("sam", "r-1"))
+        model.app.edit_appointment(
+            ident, expected_version=1, notes="late", stamp=Stamp("sam", "r-1")
+        )
         model.catch_up()
 
         by_sam = model.read_side.activity(ActivityFilter(actor="sam")).items

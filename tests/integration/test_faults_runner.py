@@ -92,7 +92,7 @@ class Writer(threading.Thread):
         stamp = self.stamp()
         try:
             outcome = self.app.move_appointment(
-                ident, target, seen.version, "reopened", stamp=stamp
+                ident, target, "reopened", expected_version=seen.version, stamp=stamp
             )
         except ConflictError:
             self.counts["conflicts"] += 1

@@ -101,7 +101,7 @@ class ReadModel:
     ) -> Outcome[Appointment]:
         with occurring_at(at):
             return self.app.move_appointment(
-                ident, to_status, self.version(ident), reason, stamp=DESK
+                ident, to_status, reason, expected_version=self.version(ident), stamp=DESK
             )
 
     def walk(self, ident: UUID, *steps: tuple[str, datetime]) -> None:
@@ -111,7 +111,9 @@ class ReadModel:
 
     def edit(self, ident: UUID, at: datetime = BOOKED_AT, **fields: Any) -> None:
         with occurring_at(at):
-            self.app.edit_appointment(ident, self.version(ident), stamp=DESK, **fields)
+            self.app.edit_appointment(
+                ident, expected_version=self.version(ident), stamp=DESK, **fields
+            )
 
     def version(self, ident: UUID) -> int:
         return self.app.get_appointment(ident).version

@@ -79,7 +79,10 @@ class TestSearch:
 
     def test_items_show_the_catalog_as_it_is_now(self, model: ReadModel) -> None:
         model.app.update_service(
-            service_id_for("WASH"), 1, {"price_cents": 950, "category": "Care"}, stamp=ADMIN
+            service_id_for("WASH"),
+            {"price_cents": 950, "category": "Care"},
+            expected_version=1,
+            stamp=ADMIN,
         )
         model.catch_up()
 

@@ -97,12 +97,14 @@ class TestRevenue:
         self, model: ReadModel
     ) -> None:
         ident = model.book("Ada")
-        model.app.add_service_line(ident, 1, "WASH", 2, stamp=DESK)
-        model.app.add_service_line(ident, 2, "CUT", 1, stamp=DESK)
+        model.app.add_service_line(ident, "WASH", 2, expected_version=1, stamp=DESK)
+        model.app.add_service_line(ident, "CUT", 1, expected_version=2, stamp=DESK)
         assert model.board().cards[0].total_cents == 2 * 2500 + 2 * 800
         assert model.stats().booked_revenue_cents == 2 * 2500 + 2 * 800
 
-        model.app.remove_service_line(ident, 3, str(service_id_for("WASH")), stamp=DESK)
+        model.app.remove_service_line(
+            ident, str(service_id_for("WASH")), expected_version=3, stamp=DESK
+        )
         model.walk(ident, *DONE)
 
         (card,) = model.board().cards
@@ -113,7 +115,10 @@ class TestRevenue:
     def test_a_price_change_after_booking_leaves_booked_lines_alone(self, model: ReadModel) -> None:
         model.book("Ada")
         model.app.update_service(
-            service_id_for("CUT"), 1, {"price_cents": 4000, "name": "Premium cut"}, stamp=ADMIN
+            service_id_for("CUT"),
+            {"price_cents": 4000, "name": "Premium cut"},
+            expected_version=1,
+            stamp=ADMIN,
         )
         model.book("Bea")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -43,9 +44,11 @@ class RendezvousBoard(StatusBoard):
 
 
 Result = Outcome[Any] | Exception
+#: A worker, and the command it runs in the race.
+Race = tuple[RendezvousBoard, Callable[[], Outcome[Any]]]
 
 
-def race(commands: list[tuple[RendezvousBoard, Callable[[], Outcome[Any]]]]) -> list[Result]:
+def race(commands: list[Race]) -> list[Result]:
     """Runs each command on its worker in its own thread; all save at the same moment."""
     barrier = threading.Barrier(len(commands))
     results: list[Result | None] = [None] * len(commands)
@@ -69,6 +72,18 @@ def race(commands: list[tuple[RendezvousBoard, Callable[[], Outcome[Any]]]]) -> 
     assert not any(thread.is_alive() for thread in threads)
     assert all(result is not None for result in results)
     return [result for result in results if result is not None]
+
+
+def moving(worker: RendezvousBoard, ident: UUID, to_status: str, stamp: Stamp) -> Race:
+    """The worker's move of the checked-in appointment, from the version every worker saw."""
+    return worker, lambda: worker.move_appointment(
+        ident, to_status, expected_version=2, stamp=stamp
+    )
+
+
+def editing(worker: RendezvousBoard, ident: UUID, stamp: Stamp, **fields: Any) -> Race:
+    """The worker's edit of the checked-in appointment, from the version every worker saw."""
+    return worker, lambda: worker.edit_appointment(ident, expected_version=2, stamp=stamp, **fields)
 
 
 def outcomes(results: list[Result]) -> list[Outcome[Any]]:
@@ -106,7 +121,7 @@ def checked_in(workers: list[RendezvousBoard], catalog: None) -> Appointment:
     """An appointment at version 2, checked in, that every worker has loaded."""
     first = workers[0]
     booked = first.book_appointment(**BOOKING, stamp=ADMIN).aggregate
-    first.move_appointment(booked.id, "checked_in", 1, stamp=ADMIN)
+    first.move_appointment(booked.id, "checked_in", expected_version=1, stamp=ADMIN)
     for worker in workers:
         assert worker.get_appointment(booked.id).version == 2
     return first.get_appointment(booked.id)
@@ -121,8 +136,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.edit_appointment(ident, 2, notes="Prefers Grace", stamp=BOB)),
+                moving(ann, ident, "in_progress", ANN),
+                editing(bob, ident, BOB, notes="Prefers Grace"),
             ]
         )
 
@@ -142,9 +157,9 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.edit_appointment(ident, 2, notes="Prefers Grace", stamp=BOB)),
-                (cat, lambda: cat.edit_appointment(ident, 2, staff=grace, stamp=CAT)),
+                moving(ann, ident, "in_progress", ANN),
+                editing(bob, ident, BOB, notes="Prefers Grace"),
+                editing(cat, ident, CAT, staff=grace),
             ]
         )
 
@@ -167,8 +182,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.move_appointment(ident, "cancelled", 2, stamp=BOB)),
+                moving(ann, ident, "in_progress", ANN),
+                moving(bob, ident, "cancelled", BOB),
             ]
         )
 
@@ -191,8 +206,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.move_appointment(ident, "in_progress", 2, stamp=BOB)),
+                moving(ann, ident, "in_progress", ANN),
+                moving(bob, ident, "in_progress", BOB),
             ]
         )
 
@@ -210,8 +225,8 @@ class TestSimultaneousChanges:
 
         results = race(
             [
-                (ann, lambda: ann.move_appointment(ident, "in_progress", 2, stamp=ANN)),
-                (bob, lambda: bob.move_appointment(ident, "cancelled", 2, stamp=BOB)),
+                moving(ann, ident, "in_progress", ANN),
+                moving(bob, ident, "cancelled", BOB),
             ]
         )
 

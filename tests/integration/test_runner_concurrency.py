@@ -46,7 +46,9 @@ def write(app: StatusBoard, writer: int, booked: list[UUID], errors: list[BaseEx
             )
             booked.append(outcome.aggregate.id)
             if n % 2:
-                app.move_appointment(outcome.aggregate.id, st.CHECKED_IN, 1, stamp=DESK)
+                app.move_appointment(
+                    outcome.aggregate.id, st.CHECKED_IN, expected_version=1, stamp=DESK
+                )
     except BaseException as error:  # the test reports it; a thread would swallow it
         errors.append(error)
 

@@ -249,7 +249,7 @@ class Move:
     def run(self, app: StatusBoard, ident: UUID | None, stamp: Stamp) -> Outcome[Any]:
         assert ident is not None
         return app.move_appointment(
-            ident, self.to_status, self.expected_version, self.reason, stamp=stamp
+            ident, self.to_status, self.reason, expected_version=self.expected_version, stamp=stamp
         )
 
     def predict(self, card: Card, stamp: Stamp) -> Expect:
@@ -284,7 +284,9 @@ class Edit:
 
     def run(self, app: StatusBoard, ident: UUID | None, stamp: Stamp) -> Outcome[Any]:
         assert ident is not None
-        return app.edit_appointment(ident, self.expected_version, stamp=stamp, **dict(self.changes))
+        return app.edit_appointment(
+            ident, expected_version=self.expected_version, stamp=stamp, **dict(self.changes)
+        )
 
     def predict(self, card: Card, stamp: Stamp) -> Expect:
         if self.expected_version > card.version:
@@ -314,7 +316,7 @@ class AddLine:
     def run(self, app: StatusBoard, ident: UUID | None, stamp: Stamp) -> Outcome[Any]:
         assert ident is not None
         return app.add_service_line(
-            ident, self.expected_version, self.code, self.quantity, stamp=stamp
+            ident, self.code, self.quantity, expected_version=self.expected_version, stamp=stamp
         )
 
     def predict(self, card: Card, stamp: Stamp) -> Expect:
@@ -337,7 +339,9 @@ class RemoveLine:
     def run(self, app: StatusBoard, ident: UUID | None, stamp: Stamp) -> Outcome[Any]:
         assert ident is not None
         service_id = str(service_id_for(self.code))
-        return app.remove_service_line(ident, self.expected_version, service_id, stamp=stamp)
+        return app.remove_service_line(
+            ident, service_id, expected_version=self.expected_version, stamp=stamp
+        )
 
     def predict(self, card: Card, stamp: Stamp) -> Expect:
         if self.expected_version > card.version:

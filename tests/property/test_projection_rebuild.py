@@ -133,7 +133,9 @@ class IncrementalEqualsRebuilt(RuleBasedStateMachine):
     @rule(ident=appointments, line=st.tuples(CODES, st.integers(1, 3)), gap=GAPS)
     def add_line(self, ident: UUID, line: tuple[str, int], gap: int) -> None:
         with occurring_at(self.at(gap)):
-            self.model.app.add_service_line(ident, self.model.version(ident), *line, stamp=DESK)
+            self.model.app.add_service_line(
+                ident, *line, expected_version=self.model.version(ident), stamp=DESK
+            )
 
     @rule(ident=appointments, data=st.data(), gap=GAPS)
     def remove_line(self, ident: UUID, data: st.DataObject, gap: int) -> None:
@@ -142,7 +144,9 @@ class IncrementalEqualsRebuilt(RuleBasedStateMachine):
         service_id = data.draw(st.sampled_from(lines), label="service_id")
         with occurring_at(self.at(gap)):
             try:
-                self.model.app.remove_service_line(ident, current.version, service_id, stamp=DESK)
+                self.model.app.remove_service_line(
+                    ident, service_id, expected_version=current.version, stamp=DESK
+                )
             except FieldError as error:
                 note(f"refused: {error}")
 

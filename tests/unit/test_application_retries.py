@@ -10,7 +10,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from application.errors import StorageUnavailableError
-from application.statusboard import MAX_ATTEMPTS, StatusBoard
+from application.statusboard import StatusBoard
 from domain.appointment import Appointment
 from domain.stamp import Stamp
 from storage.eventstore import store_env
@@ -67,16 +67,16 @@ class TestLostRaces:
         board.refusal = IntegrityError("duplicate key value violates unique constraint")
 
         with pytest.raises(StorageUnavailableError):
-            board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+            board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=ANN)
 
-        assert lost == ["move"] * MAX_ATTEMPTS
+        assert lost == ["move"] * board.max_attempts
 
     def test_a_command_that_appends_nothing_does_not_touch_the_store(
         self, board: RefusingBoard, appointment: Appointment
     ) -> None:
         board.refusal = IntegrityError("never reached")
 
-        outcome = board.move_appointment(appointment.id, "scheduled", 1, stamp=ANN)
+        outcome = board.move_appointment(appointment.id, "scheduled", expected_version=1, stamp=ANN)
 
         assert (outcome.applied, outcome.version) == (False, 1)
 
@@ -96,7 +96,7 @@ class TestStorageUnavailable:
         board.refusal = refusal
 
         with pytest.raises(StorageUnavailableError) as unavailable:
-            board.edit_appointment(appointment.id, 1, notes="x", stamp=ANN)
+            board.edit_appointment(appointment.id, expected_version=1, notes="x", stamp=ANN)
 
         assert str(unavailable.value) == str(refusal).splitlines()[0]
         assert unavailable.value.__cause__ is refusal
@@ -107,4 +107,4 @@ class TestStorageUnavailable:
         board.refusal = OperationalError()
 
         with pytest.raises(StorageUnavailableError, match="storage unavailable"):
-            board.move_appointment(appointment.id, "checked_in", 1, stamp=ANN)
+            board.move_appointment(appointment.id, "checked_in", expected_version=1, stamp=ANN)
