@@ -57,7 +57,7 @@ def _lagging(status: ProjectionStatus) -> list[str]:
     Operation("GET", "Prometheus metrics", None, media_type=CONTENT_TYPE_LATEST.split(";")[0]),
 )
 def metrics() -> Response:
-    """This process's counters; under gunicorn, each worker has its own."""
+    """The whole server's counters (under ``serve``, every worker's and the supervisor's)."""
     registry = current_app.extensions["statusboard_metrics"].registry
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
