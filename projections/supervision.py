@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from projections.runner import Runner
+
+logger = logging.getLogger("statusboard.projections")
 
 
 @dataclass
@@ -26,3 +34,40 @@ class Backoff:
         delay = self._next
         self._next = min(self._next * 2, self.longest)
         return delay
+
+
+class ThreadSupervisor(threading.Thread):
+    """Watches a runner's projection threads; one that died is started again after a backoff.
+
+    ``listeners`` are called with the projection's name at each restart.
+    """
+
+    def __init__(
+        self,
+        runner: Runner,
+        listeners: list[Callable[[str], None]],
+        *,
+        backoff: Backoff | None = None,
+        interval: float = 0.5,
+    ) -> None:
+        super().__init__(name="projections-supervisor", daemon=True)
+        self.runner = runner
+        self.listeners = listeners
+        self.backoff = backoff or Backoff()
+        self.interval = interval
+
+    def run(self) -> None:
+        started = time.monotonic()
+        stopping = self.runner.stopping
+        while not stopping.wait(self.interval):
+            dead = self.runner.dead()
+            if not dead:
+                continue
+            delay = self.backoff.after_exit(time.monotonic() - started)
+            logger.warning("projection threads %s died; restarting them in %.1f s", dead, delay)
+            if stopping.wait(delay):
+                return
+            for name in self.runner.revive():
+                for listener in self.listeners:
+                    listener(name)
+            started = time.monotonic()
