@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from prometheus_client import Counter
 
+from adapters.metrics import forget_process
 from projections.supervision import Backoff
 
 _log = logging.getLogger("statusboard.supervisor")
@@ -49,6 +50,7 @@ class RunnerSupervisor(threading.Thread):
                 extra={"fields": {"pid": self.process.pid, "exit": code, "delay_s": delay}},
             )
             self.restarts.inc()
+            forget_process(self.process.pid)
             self.stopping.wait(delay)
 
     def _start(self) -> bool:
