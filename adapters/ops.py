@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Blueprint, Response, current_app
@@ -58,6 +59,9 @@ def _lagging(status: ProjectionStatus) -> list[str]:
 )
 def metrics() -> Response:
     """The whole server's counters (under ``serve``, every worker's and the supervisor's)."""
+    with contextlib.suppress(StorageUnavailableError):
+        # The projection gauges ask this worker's read side: build it if no request has yet.
+        components()
     registry = current_app.extensions["statusboard_metrics"].registry
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 

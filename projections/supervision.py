@@ -22,7 +22,7 @@ class Backoff:
     cannot start (a database it cannot read, a bug at start-up) does not spin.
     """
 
-    first: float = 0.5
+    first: float = 0.25
     longest: float = 30.0
     healthy_seconds: float = 30.0
     _next: float = 0.0

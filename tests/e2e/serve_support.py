@@ -7,12 +7,13 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from tests.e2e.conftest import STATUSBOARD, statusboard
 
@@ -49,32 +50,39 @@ def serve(postgres_url: str, *options: str) -> Iterator[tuple[str, subprocess.Po
     statusboard("db", "init", database_url=postgres_url)
     url = f"http://127.0.0.1:{free_port()}"
     env = {**os.environ, "DATABASE_URL": postgres_url, "STATUSBOARD_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [STATUSBOARD, "serve", "--bind", url.removeprefix("http://"), *options],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    # A file, not a pipe: nobody reads the output while the server runs, and a full pipe
+    # would stop it mid-request.
+    with tempfile.TemporaryFile("w+") as output:
+        server = subprocess.Popen(
+            [STATUSBOARD, "serve", "--bind", url.removeprefix("http://"), *options],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            wait_until_ready(url, server)
+            yield url, server
+        finally:
+            _stop(server, output)
+
+
+def _stop(server: subprocess.Popen[str], output: IO[str]) -> None:
+    server.send_signal(signal.SIGTERM)
     try:
-        wait_until_ready(url, server)
-        yield url, server
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-            raise
-        try:
-            os.killpg(server.pid, 0)
-        except ProcessLookupError:
-            pass
-        else:
-            os.killpg(server.pid, signal.SIGKILL)
-            raise AssertionError("serve left processes behind")
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        output.seek(0)
+        raise AssertionError(f"serve did not stop; its output:\n{output.read()}") from None
+    try:
+        os.killpg(server.pid, 0)
+    except ProcessLookupError:
+        return
+    os.killpg(server.pid, signal.SIGKILL)
+    raise AssertionError("serve left processes behind")
 
 
 def children(pid: int) -> dict[int, str]:
