@@ -1,50 +1,124 @@
 """Prometheus metrics, in a registry per app (SPEC §8).
 
-Under gunicorn each worker process counts its own requests, so a scrape sees the worker that
-answered it: sum over the instances in the dashboard. Projection gauges are read from the
-database at scrape time and are the same from every worker.
+One process (``statusboard run``, the tests) exposes its own registry. Under ``statusboard serve``
+every process of the server (the gunicorn workers and the supervisor of the projection runner)
+writes its counters into one directory (prometheus_client's multiprocess mode) and a scrape of
+any worker reads all of them, so ``/metrics`` answers for the whole server. Projection gauges
+are read from the database at scrape time by the worker that answers (the same from every one),
+so they are never summed over workers.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
 from adapters.runtime import Components, Runtime
 
 _log = logging.getLogger("statusboard.metrics")
 
+#: prometheus_client's own setting: where each process of a server writes its metrics.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROCESS_DIR) or None
+
+
+@contextmanager
+def shared_across_processes() -> Iterator[str]:
+    """Metrics of this process and the processes it starts go to one directory, emptied first.
+
+    A directory given in the environment is used (emptied of an earlier server's files);
+    otherwise a fresh one is made and removed at the end.
+    """
+    given = multiprocess_dir()
+    path = given or tempfile.mkdtemp(prefix="statusboard-metrics-")
+    for stale in Path(path).glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROCESS_DIR] = path
+    # prometheus_client picks how values are stored when it is imported, which was before the
+    # directory existed: pick again, so this process's metrics are written there as well.
+    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+    owner = os.getpid()
+    try:
+        yield path
+    finally:
+        # gunicorn's workers leave through here too (SystemExit after the fork): not theirs.
+        if given is None and os.getpid() == owner:
+            del os.environ[MULTIPROCESS_DIR]
+            values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def forget_process(pid: int) -> None:
+    """A server process ended: its live gauges stop counting (its counters still do)."""
+    if multiprocess_dir() is not None:
+        mark_process_dead(pid)  # type: ignore[no-untyped-call]
+
+
+def runner_restarts(registry: CollectorRegistry | None) -> Counter:
+    """The same counter wherever a runner is restarted: ``serve``'s supervisor, ``run``'s."""
+    return Counter(
+        "statusboard_runner_restarts",
+        "Times the projection runner (a process, or a projection's thread) was restarted.",
+        registry=registry,
+    )
+
 
 class Metrics:
     def __init__(self, registry: CollectorRegistry) -> None:
+        #: What ``/metrics`` exposes: this process's metrics, or under ``serve`` every process's.
         self.registry = registry
+        own: CollectorRegistry | None = registry
+        shared = multiprocess_dir()
+        if shared is not None:
+            MultiProcessCollector(registry, shared)  # type: ignore[no-untyped-call]
+            own = None  # written to the shared directory and read back from there
         self.request_seconds = Histogram(
             "statusboard_http_request_duration_seconds",
             "Time to answer an HTTP request.",
             ["method", "route", "status"],
-            registry=registry,
+            registry=own,
+        )
+        self.in_flight = Gauge(
+            "statusboard_http_requests_in_flight",
+            "Requests being answered now, by all the server's live workers.",
+            registry=own,
+            multiprocess_mode="livesum",
         )
         self.commands = Counter(
             "statusboard_commands",
             "Commands answered, by outcome: applied, noop, conflict, invalid or error.",
             ["command", "outcome"],
-            registry=registry,
+            registry=own,
         )
         self.conflicts_retried = Counter(
             "statusboard_storage_conflicts_retried",
             "Saves that lost the race for the next version and were decided again.",
             ["command"],
-            registry=registry,
+            registry=own,
         )
+        self.runner_restarts = runner_restarts(own)
 
     def watch(self, components: Components) -> None:
         components.board.conflict_listeners.append(
             lambda command: self.conflicts_retried.labels(command).inc()
         )
+        if components.projections is not None:
+            components.projections.restart_listeners.append(
+                lambda _name: self.runner_restarts.inc()
+            )
 
 
 class ProjectionCollector(Collector):

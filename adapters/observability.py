@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -64,13 +65,23 @@ def request_id() -> str:
     return str(g.request_id)
 
 
-def _start() -> None:
+def _start(metrics: Metrics) -> None:
     g.started = time.perf_counter()
     request_id()
+    metrics.in_flight.inc()
+    g.in_flight = True
+
+
+def _done(metrics: Metrics) -> None:
+    """After every request, whatever happened to it (``after_request`` is skipped on errors)."""
+    if g.pop("in_flight", False):
+        metrics.in_flight.dec()
 
 
 def _finish(metrics: Metrics, response: Response) -> Response:
     response.headers["X-Request-ID"] = request_id()
+    # Which of the server's processes answered: how clients and load tests see the balance.
+    response.headers["X-Worker"] = str(os.getpid())
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     status, result = response.status_code, outcome(response.status_code)
@@ -85,11 +96,13 @@ def _finish(metrics: Metrics, response: Response) -> Response:
         "duration_ms": round(seconds * 1000, 2),
         "actor": g.get("actor"),
         "outcome": result,
+        "worker": os.getpid(),
     }
     _request_log.info("%s %s %s", request.method, route, status, extra={"fields": fields})
     return response
 
 
 def install(app: Flask, metrics: Metrics) -> None:
-    app.before_request(_start)
+    app.before_request(lambda: _start(metrics))
     app.after_request(lambda response: _finish(metrics, response))
+    app.teardown_request(lambda _error: _done(metrics))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Blueprint, Response, current_app
@@ -57,7 +58,10 @@ def _lagging(status: ProjectionStatus) -> list[str]:
     Operation("GET", "Prometheus metrics", None, media_type=CONTENT_TYPE_LATEST.split(";")[0]),
 )
 def metrics() -> Response:
-    """This process's counters; under gunicorn, each worker has its own."""
+    """The whole server's counters (under ``serve``, every worker's and the supervisor's)."""
+    with contextlib.suppress(StorageUnavailableError):
+        # The projection gauges ask this worker's read side: build it if no request has yet.
+        components()
     registry = current_app.extensions["statusboard_metrics"].registry
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 

@@ -10,6 +10,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from adapters.app import create_app
+from adapters.metrics import forget_process
 from adapters.settings import Settings
 
 #: Each worker holds its own database pools, so more workers mean more connections.
@@ -40,8 +41,20 @@ def niced(nice: int) -> Callable[[Any, Any], None]:
     return post_fork
 
 
+def forget_worker(_arbiter: Any, worker: Any) -> None:
+    """gunicorn's ``child_exit`` hook: a worker that ended no longer counts in live gauges."""
+    forget_process(worker.pid)
+
+
 class Server(BaseApplication):  # type: ignore[misc]
-    """gunicorn with threaded workers; the app is loaded in each worker (no preload)."""
+    """gunicorn with threaded workers; the app is loaded in each worker (no preload).
+
+    With ``reuse_port`` (as gunicorn 27 does it) each worker opens its own listening socket
+    on the address with ``SO_REUSEPORT`` and Linux spreads new connections over them. With one
+    socket inherited from the arbiter, every idle worker is woken for each connection and the
+    least busy one takes most of them, keep-alive connections stay there, and one worker
+    serves most of the traffic (docs/BENCHMARKS.md, "Several workers").
+    """
 
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
@@ -55,6 +68,8 @@ class Server(BaseApplication):  # type: ignore[misc]
             # Longer than a polling board's pause between requests: a connection closed by
             # the server just as a client reuses it fails that client's request.
             "keepalive": 5,
+            "reuse_port": True,
+            "child_exit": forget_worker,
             **options,
         }
         super().__init__()

@@ -1,15 +1,19 @@
 """Projections inside the web process, for the embedded SQLite setup.
 
 The runner is woken right after each save in this process; if several processes share the
-database file, the file locks let exactly one of them follow each projection.
+database file, the file locks let exactly one of them follow each projection. A projection's
+thread that dies on an unexpected error is started again, after a backoff.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from application.statusboard import StatusBoard
 from projections.catalog import build_projections
 from projections.readside import ReadSide
 from projections.runner import Runner
+from projections.supervision import ThreadSupervisor
 
 
 class EmbeddedProjections:
@@ -28,9 +32,17 @@ class EmbeddedProjections:
             database_url,
             poll_interval=poll_interval,
         )
+        #: Called with a projection's name each time its thread is started again.
+        self.restart_listeners: list[Callable[[str], None]] = []
+        self.supervisor = ThreadSupervisor(
+            self.runner, self.restart_listeners, interval=poll_interval
+        )
 
     def start(self) -> None:
         self.runner.start()
+        self.supervisor.start()
 
     def stop(self) -> None:
         self.runner.stop()
+        if self.supervisor.is_alive():
+            self.supervisor.join()

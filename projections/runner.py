@@ -132,6 +132,7 @@ class Runner:
         gather: float = GATHER_SECONDS,
     ) -> None:
         self.stopping = threading.Event()
+        self.poll_interval, self.gather = poll_interval, gather
         self.workers = [
             ProjectionWorker(
                 Follower(app, store, projection, batch_size=batch_size),
@@ -169,8 +170,38 @@ class Runner:
             if thread is not None and thread.is_alive():
                 thread.join(timeout)
 
+    def dead(self) -> list[str]:
+        """Projections whose thread ended on an unexpected error (not a halt on an event)."""
+        return [worker.projection_name for worker in self.workers if _died(worker)]
+
+    def revive(self) -> list[str]:
+        """Starts a fresh thread for each projection whose thread died; returns their names.
+
+        A projection halted on an event it cannot fold stays halted: it would halt again there.
+        """
+        revived = []
+        for index, worker in enumerate(self.workers):
+            if _died(worker) and not self.stopping.is_set():
+                fresh = ProjectionWorker(
+                    worker.follower,
+                    worker.leadership,
+                    self.stopping,
+                    poll_interval=self.poll_interval,
+                    gather=self.gather,
+                )
+                self.workers[index] = fresh
+                fresh.start()
+                revived.append(fresh.projection_name)
+        return revived
+
     def wait(self) -> None:
-        """Blocks until stopped or every projection has failed."""
+        """Blocks until stopped or every projection has halted; a thread that died is revived."""
         while not self.stopping.wait(1.0):
+            for name in self.revive():
+                logger.warning("projection %s: its thread died and was started again", name)
             if all(not worker.is_alive() for worker in self.workers):
                 return
+
+
+def _died(worker: ProjectionWorker) -> bool:
+    return worker.ident is not None and not worker.is_alive() and worker.failure is None

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 import sys
 
 import click
 from flask.cli import with_appcontext
 
+from adapters.metrics import runner_restarts, shared_across_processes
 from adapters.runtime import EXTENSION, Runtime, runtime
+from adapters.supervisor import RunnerSupervisor
 from adapters.tokens import TokenStore
+from projections.supervision import Backoff
 from storage.urls import is_postgres
 
 #: Threads per gunicorn worker: enough to wait on the database for several requests at once.
@@ -72,40 +74,52 @@ def _fresh_local_admin(tokens: TokenStore) -> str:
     type=click.IntRange(0, 19),
     help="Lower the web workers' CPU priority by this much (0: as the runner's).",
 )
+@click.option(
+    "--reuse-port/--shared-socket",
+    default=True,
+    show_default=True,
+    help="A listening socket per worker, balanced by the kernel (Linux), or one they share.",
+)
 @click.option("--no-runner", is_flag=True, help="PostgreSQL: do not start a projection runner.")
 @with_appcontext
 def serve(
-    bind: str, workers: int | None, threads: int, timeout: int, worker_nice: int, no_runner: bool
+    bind: str,
+    workers: int | None,
+    threads: int,
+    timeout: int,
+    worker_nice: int,
+    reuse_port: bool,
+    no_runner: bool,
 ) -> None:
-    """Production server (gunicorn); with PostgreSQL, also a projection runner process."""
+    """Production server (gunicorn); with PostgreSQL, also a supervised projection runner."""
     from adapters.server import Server, default_workers, niced
 
     settings = runtime().settings
-    runner = None
-    if is_postgres(settings.database_url) and not no_runner:
-        command = [sys.executable, "-m", "adapters.cli", "projections", "run"]
-        runner = subprocess.Popen(command)
     options = {
         "bind": bind,
         "workers": workers or default_workers(),
         "threads": threads,
         "timeout": timeout,
         "post_fork": niced(worker_nice),
+        "reuse_port": reuse_port,
     }
-    try:
-        Server(settings, options).run()
-    finally:
-        if runner is not None:
-            _stop(runner)
+    with shared_across_processes():
+        supervisor = None
+        if is_postgres(settings.database_url) and not no_runner:
+            supervisor = _supervised_runner()
+        try:
+            Server(settings, options).run()
+        finally:
+            if supervisor is not None:
+                supervisor.stop()
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def _supervised_runner() -> RunnerSupervisor:
+    """`projections run` in a process of its own, restarted whenever it exits."""
+    command = [sys.executable, "-m", "adapters.cli", "projections", "run"]
+    supervisor = RunnerSupervisor(command, runner_restarts(None), Backoff())
+    supervisor.start()
+    return supervisor
 
 
 def register(group: click.Group) -> None:

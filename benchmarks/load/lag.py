@@ -120,7 +120,7 @@ class Sampler(threading.Thread):
 def move_lags(samples: list[list[Any]], positions: Positions, name: str) -> list[float]:
     """Milliseconds from each applied move's answer until ``name`` had processed it."""
     lags = []
-    for started, _endpoint, elapsed_ms, status, position in samples:
+    for started, _endpoint, elapsed_ms, status, position, *_worker in samples:
         if status != 200 or not position:
             continue
         answered = started + elapsed_ms / 1000

@@ -65,7 +65,9 @@ def _record(
     if name.startswith("move") and status == 200:
         position = int(response.headers.get("X-Event-Position") or 0) or None
     started = start_time if start_time is not None else time.time() - response_time / 1000
-    _samples.append([round(started, 4), name, round(response_time, 3), status, position])
+    headers = getattr(response, "headers", None) or {}
+    worker = headers.get("X-Worker")  # which server process answered: the balance of the run
+    _samples.append([round(started, 4), name, round(response_time, 3), status, position, worker])
 
 
 @events.test_stop.add_listener

@@ -36,6 +36,7 @@ from benchmarks.load.cpu import CpuMeter, shares
 from benchmarks.load.lag import PROJECTIONS, Sampler, move_lags
 from benchmarks.load.plot import plot_results
 from benchmarks.load.stack import Seed, Stack, local_stack, statusboard, stop_on_sigterm
+from benchmarks.load.workers import per_worker, server_side
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
@@ -152,6 +153,8 @@ def run_one(
     cores = shares(before, after, ended - started)
     cores["lag sampler"] = cores.pop("this process")
     summary = summarise(run, samples, started, ended, sampler, cores)
+    if stack.log_path is not None:
+        summary["server"] = server_side(stack.log_path, started + WARMUP, ended)
     # Locust's own error report (on stderr) names what a failed request met: a reset, a timeout.
     output = done.stdout + done.stderr
     report_at = output.find("Error report")
@@ -193,6 +196,7 @@ def summarise(
         "seconds": round(seconds, 2),
         "warmup_excluded_s": WARMUP,
         "endpoints": report.endpoint_figures(measured, seconds),
+        "workers": per_worker(measured),
         "lag": lag if any(v["moves"] for v in lag.values()) else {},
         "operator_lag_max": _operator_lag(sampler.gauges),
         "cpu_cores_used": cpu,
@@ -282,6 +286,15 @@ def print_run(run: dict[str, Any]) -> None:
             f" {f['p99_ms']:>8.1f} {f['error_rate']:>8.2%} {f['conflict_rate']:>8.2%}"
             f" {f['refused']:>6}"
         )
+    workers = run["workers"]
+    if workers["requests"]:
+        counts = ", ".join(f"{pid} {count}" for pid, count in workers["requests"].items())
+        print(f"   per worker: {counts} (busiest {workers['busiest_share']:.0%})")
+    for route, figures in run.get("server", {}).get("routes", {}).items():
+        print(
+            f"   server {route}: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms"
+            f" over {figures['requests']}"
+        )
     for projection, lag in run["lag"].items():
         if lag["moves"]:
             print(
@@ -306,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="gunicorn workers of the local stack")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker (local stack)")
     parser.add_argument("--log-level", default="INFO", help="server log level (local stack)")
+    parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="local stack: workers share one listening socket (serve --shared-socket)",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on our targets too")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -325,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": seed.__dict__,
         "seconds_per_run": seconds,
         "target": args.url or "local stack (fresh PostgreSQL database, statusboard serve)",
+        "listening": "shared socket" if args.shared_socket else "a socket per worker",
     }
     stop_on_sigterm()
     results: dict[str, Any] = {"meta": meta, "runs": []}
@@ -344,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                     threads=args.threads,
                     log_path=out.with_suffix(".server.log"),
                     log_level=args.log_level,
+                    options=["--shared-socket"] if args.shared_socket else [],
                 )
             )
             meta["projections_before"] = settle(stack)

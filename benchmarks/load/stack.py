@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +38,8 @@ class Stack:
     token: str
     database_url: str
     server_pid: int
+    #: The server's log (JSON request lines at INFO), when this process started the server.
+    log_path: Path | None = None
 
 
 def free_port() -> int:
@@ -94,10 +96,11 @@ def served(
     threads: int | None = None,
     log_path: Path | None = None,
     log_level: str = "INFO",
+    options: Sequence[str] = (),
 ) -> Iterator[tuple[str, int]]:
     """`statusboard serve` on a free port until the block ends; yields (URL, server pid)."""
     url = f"http://127.0.0.1:{free_port()}"
-    command = [STATUSBOARD, "serve", "--bind", url.removeprefix("http://")]
+    command = [STATUSBOARD, "serve", "--bind", url.removeprefix("http://"), *options]
     if workers:
         command += ["--workers", str(workers)]
     if threads:
@@ -149,16 +152,19 @@ def local_stack(
     threads: int | None = None,
     log_path: Path | None = None,
     log_level: str = "INFO",
+    options: Sequence[str] = (),
 ) -> Iterator[Stack]:
     with scratch_database() as database_url:
         token = prepare(database_url, seed)
         with served(
-            database_url, workers=workers, threads=threads, log_path=log_path, log_level=log_level
-        ) as (
-            url,
-            pid,
-        ):
-            yield Stack(url, token, database_url, pid)
+            database_url,
+            workers=workers,
+            threads=threads,
+            log_path=log_path,
+            log_level=log_level,
+            options=options,
+        ) as (url, pid):
+            yield Stack(url, token, database_url, pid, log_path)
 
 
 def stop_on_sigterm() -> None:

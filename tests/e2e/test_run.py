@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.e2e.conftest import STATUSBOARD
-from tests.e2e.test_serve import free_port
+from tests.e2e.serve_support import free_port
 
 
 def test_run_prints_an_admin_url_and_serves_the_board(tmp_path: Path) -> None:

@@ -4,94 +4,28 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import STATUSBOARD, statusboard
+from tests.e2e.conftest import statusboard
+from tests.e2e.serve_support import children, serve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_ready(url: str, server: subprocess.Popen[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    last = ""
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"serve exited with {server.returncode}"
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except urllib.error.HTTPError as error:
-            last = error.read().decode()
-        except OSError as error:
-            last = str(error)
-        time.sleep(0.2)
-    raise AssertionError(f"not ready within {timeout}s: {last}")
 
 
 @pytest.fixture
 def serving(postgres_url: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`statusboard serve` (two gunicorn workers and a runner) on a fresh database."""
-    statusboard("db", "init", database_url=postgres_url)
-    url = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "DATABASE_URL": postgres_url, "STATUSBOARD_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [STATUSBOARD, "serve", "--bind", url.removeprefix("http://"), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        wait_until_ready(url, server)
-        yield url, server
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        else:
-            # The runner is the server's child: SIGTERM to the server stops it as well.
-            with pytest.raises(ProcessLookupError):
-                os.killpg(server.pid, 0)
+    with serve(postgres_url, "--workers", "2") as running:
+        yield running
 
 
 @pytest.fixture
 def served(serving: tuple[str, subprocess.Popen[str]]) -> str:
     return serving[0]
-
-
-def children(pid: int) -> dict[int, str]:
-    """The processes whose parent is ``pid``, with their command lines."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/cmdline") as cmdline:
-                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-                command = cmdline.read().replace("\0", " ")
-        except OSError:
-            continue
-        if parent == pid:
-            found[int(entry)] = command
-    return found
 
 
 def test_the_web_workers_yield_the_cpu_to_the_projection_runner(
