@@ -24,7 +24,7 @@ from application.errors import (
 )
 from domain.errors import FieldError, InvalidTransitionError
 from domain.service import Service
-from projections.readside import InvalidCursorError
+from projections.paging import InvalidCursorError
 from storage.errors import UNAVAILABLE_ERRORS
 
 PROBLEM_JSON = "application/problem+json"
