@@ -18,6 +18,7 @@ MODELS: tuple[str, ...] = (
     "stats",
     "services",
     "activity",
+    "locations",
 )
 
 

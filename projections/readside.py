@@ -10,6 +10,7 @@ from typing import Any
 from application.statusboard import StatusBoard
 from projections import activity as activity_model
 from projections import board as board_model
+from projections import locations as locations_model
 from projections import services as services_model
 from projections import stats as stats_model
 from projections.catalog import NAMES
@@ -107,3 +108,9 @@ class ReadSide:
         at: Live | None = None,
     ) -> activity_model.ActivityPage:
         return activity_model.activity(self.store, filters, limit=limit, cursor=cursor, at=at)
+
+    def locations(self, today: date, live: Live | None = None) -> locations_model.LocationList:
+        return locations_model.locations(self.store, today, live)
+
+    def staff(self, location: str, live: Live | None = None) -> locations_model.StaffList:
+        return locations_model.staff(self.store, location, live)
