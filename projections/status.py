@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from application.statusboard import StatusBoard
 from projections.catalog import build_projections
 from projections.positions import live_position
+from projections.shape import rebuild_needed
 from storage.leadership import is_led
 from storage.sql import Cursor, SqlStore
 
@@ -33,6 +34,7 @@ def projection_status(
         with store.transaction(write=False) as cursor:
             generation, tracked = live_position(cursor, projection.name, app.name)
             reason = stopped_reason(cursor, projection.name)
+        reason = rebuild_needed(store, projection, generation) or reason
         position = tracked or 0
         running = reason is None and is_led(store, database_url, projection.name)
         statuses.append(
