@@ -11,6 +11,7 @@ from flask import Flask, Request, Response, current_app
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from adapters.headers import RETRY_AFTER
 from adapters.observability import request_id
 from adapters.schemas import AppointmentSchema, ChangeSchema, ServiceSchema
 from adapters.schemas.common import instance
@@ -195,7 +196,7 @@ def render(error: Exception) -> Response:
             if name.lower() != "content-type":
                 response.headers[name] = value
     if problem.retry_after is not None:
-        response.headers["Retry-After"] = str(problem.retry_after)
+        response.headers[RETRY_AFTER] = str(problem.retry_after)
     return response
 
 
