@@ -11,6 +11,7 @@ from flask import Flask, Request, Response, current_app
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from adapters.headers import RETRY_AFTER
 from adapters.observability import request_id
 from adapters.schemas import AppointmentSchema, ChangeSchema, ServiceSchema
 from adapters.schemas.common import instance
@@ -24,7 +25,7 @@ from application.errors import (
 )
 from domain.errors import FieldError, InvalidTransitionError
 from domain.service import Service
-from projections.readside import InvalidCursorError
+from projections.paging import InvalidCursorError
 from storage.errors import UNAVAILABLE_ERRORS
 
 PROBLEM_JSON = "application/problem+json"
@@ -195,7 +196,7 @@ def render(error: Exception) -> Response:
             if name.lower() != "content-type":
                 response.headers[name] = value
     if problem.retry_after is not None:
-        response.headers["Retry-After"] = str(problem.retry_after)
+        response.headers[RETRY_AFTER] = str(problem.retry_after)
     return response
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from adapters import headers
 from adapters.metrics import Metrics
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -60,7 +61,7 @@ def outcome(status: int) -> str:
 def request_id() -> str:
     """The client's X-Request-ID when it is sane, else one of ours; fixed once per request."""
     if "request_id" not in g:
-        given = request.headers.get("X-Request-ID", "")
+        given = request.headers.get(headers.REQUEST_ID, "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
     return str(g.request_id)
 
@@ -79,9 +80,9 @@ def _done(metrics: Metrics) -> None:
 
 
 def _finish(metrics: Metrics, response: Response) -> Response:
-    response.headers["X-Request-ID"] = request_id()
+    response.headers[headers.REQUEST_ID] = request_id()
     # Which of the server's processes answered: how clients and load tests see the balance.
-    response.headers["X-Worker"] = str(os.getpid())
+    response.headers[headers.WORKER] = str(os.getpid())
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     status, result = response.status_code, outcome(response.status_code)

@@ -22,12 +22,12 @@ class UnprocessableEventError(Exception):
     """An event a projection cannot fold; the runner stops that projection on it."""
 
 
-def stamp(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
     """Times are stored as fixed-width UTC text, so text order is time order on both databases."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def parse_stamp(text: str) -> datetime:
+def parse_utc_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 

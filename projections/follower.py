@@ -13,7 +13,8 @@ from eventsourcing.persistence import (
 
 from application.statusboard import StatusBoard
 from projections.base import Event, Projection
-from projections.schema import advance, live_generation, live_position, tracked_position
+from projections.positions import live_position
+from projections.schema import advance, live_generation, tracked_position
 from projections.view import ProjectionView
 from storage.errors import TRANSIENT_ERRORS
 from storage.sql import Cursor, SqlStore

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.statusboard import StatusBoard
-from projections.base import Projection, Table
+from projections.base import Keyed, Projection, Table
 from projections.follower import Follower, catch_up_within
-from projections.schema import tracked_position
+from projections.schema import live_generation, tracked_position
+from projections.shape import missing_columns
 from storage.sql import Cursor, SqlStore
 
 
@@ -84,20 +85,24 @@ class Rebuild:
         generation, start, _ = self.prepare()
         builder = Follower(self.app, self.store, self.projection, generation, self.batch_size)
         builder.catch_up(None, progress)
+        with self.store.reads() as cursor:
+            live = live_generation(cursor, self.projection.name)
+        # Tables of an older shape (a column added since) can neither fold nor be read whole.
+        missing = frozenset(missing_columns(self.store, self.projection, live))
         with self.store.transaction() as cursor:
-            return self._finish(cursor, builder, generation, start, started, dry_run)
+            return self._finish(cursor, builder, generation, (start, started), dry_run, missing)
 
     def _finish(
         self,
         cursor: Cursor,
         builder: Follower,
         generation: int,
-        start: int,
-        started: float,
+        begun: tuple[int, float],
         dry_run: bool,
+        missing: frozenset[str] = frozenset(),
     ) -> RebuildReport:
         """Holding the state row, brings both generations to the head, compares and switches."""
-        name = self.projection.name
+        name, (start, started) = self.projection.name, begun
         cursor.execute(
             f"SELECT live_generation FROM projection_state WHERE projection = ?{self.lock}",
             (name,),
@@ -105,9 +110,13 @@ class Rebuild:
         live = int(cursor.fetchone()[0])
         head = self.app.head_position()
         position = catch_up_within(builder, cursor, generation, head, self.lock)
-        live_follower = Follower(self.app, self.store, self.projection, live, self.batch_size)
-        catch_up_within(live_follower, cursor, live, head, self.lock)
-        diffs = [self._diff(cursor, table, live, generation) for table in self.projection.tables]
+        if not missing:
+            live_follower = Follower(self.app, self.store, self.projection, live, self.batch_size)
+            catch_up_within(live_follower, cursor, live, head, self.lock)
+        diffs = [
+            self._diff(cursor, table, (live, generation), missing)
+            for table in self.projection.tables
+        ]
         if dry_run:
             self._drop(cursor, generation)
             cursor.execute(
@@ -158,8 +167,12 @@ class Rebuild:
         )
 
     @staticmethod
-    def _diff(cursor: Cursor, table: Table, live: int, generation: int) -> TableDiff:
-        old, new = table.all_rows(cursor, live), table.all_rows(cursor, generation)
+    def _diff(
+        cursor: Cursor, table: Table, generations: tuple[int, int], missing: frozenset[str]
+    ) -> TableDiff:
+        """What the rebuilt rows change; a column the live table lacks reads there as None."""
+        live, generation = generations
+        old, new = _rows(cursor, table, live, missing), table.all_rows(cursor, generation)
         return TableDiff(
             table=table.stem,
             columns=table.columns,
@@ -167,3 +180,13 @@ class Rebuild:
             changed=[(old[k], new[k]) for k in new.keys() & old.keys() if old[k] != new[k]],
             removed=[old[k] for k in old.keys() - new.keys()],
         )
+
+
+def _rows(cursor: Cursor, table: Table, generation: int, missing: frozenset[str]) -> Keyed:
+    name = table.name(generation)
+    present = [c for c in table.columns if f"{name}.{c}" not in missing]
+    if len(present) == len(table.columns):
+        return table.all_rows(cursor, generation)
+    cursor.execute(f"SELECT {', '.join(present)} FROM {name}")
+    rows = [dict(zip(present, values, strict=True)) for values in cursor.fetchall()]
+    return table.keyed([{c: row.get(c) for c in table.columns} for row in rows])

@@ -62,22 +62,6 @@ def live_generation(cursor: Cursor, projection: str) -> int:
     return int(row[0])
 
 
-def live_position(cursor: Cursor, projection: str, application_name: str) -> tuple[int, int | None]:
-    """The live generation of a projection and how far it has read, in one query."""
-    cursor.execute(
-        "SELECT s.live_generation, t.notification_id FROM projection_state s"
-        " LEFT JOIN projection_tracking t ON t.projection = s.projection"
-        " AND t.generation = s.live_generation AND t.application_name = ?"
-        " WHERE s.projection = ?",
-        (application_name, projection),
-    )
-    row = cursor.fetchone()
-    if row is None:
-        msg = f"projection {projection} has no tables; run `statusboard db init`"
-        raise LookupError(msg)
-    return int(row[0]), None if row[1] is None else int(row[1])
-
-
 def tracked_position(
     cursor: Cursor, projection: str, generation: int, application_name: str, *, lock: str = ""
 ) -> int | None:

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from application.statusboard import StatusBoard
 from projections.catalog import build_projections
-from projections.schema import tracked_position
+from projections.positions import live_position
+from projections.shape import rebuild_needed
 from storage.leadership import is_led
-from storage.sql import SqlStore
+from storage.sql import Cursor, SqlStore
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,10 @@ def projection_status(
     statuses = []
     for projection in build_projections(timezone).values():
         with store.transaction(write=False) as cursor:
-            cursor.execute(
-                "SELECT live_generation, stopped_reason FROM projection_state WHERE projection = ?",
-                (projection.name,),
-            )
-            generation, reason = cursor.fetchone()
-            position = tracked_position(cursor, projection.name, generation, app.name) or 0
+            generation, tracked = live_position(cursor, projection.name, app.name)
+            reason = stopped_reason(cursor, projection.name)
+        reason = rebuild_needed(store, projection, generation) or reason
+        position = tracked or 0
         running = reason is None and is_led(store, database_url, projection.name)
         statuses.append(
             ProjectionStatus(
@@ -53,6 +52,14 @@ def projection_status(
             )
         )
     return statuses
+
+
+def stopped_reason(cursor: Cursor, projection: str) -> str | None:
+    cursor.execute(
+        "SELECT stopped_reason FROM projection_state WHERE projection = ?", (projection,)
+    )
+    reason: str | None = cursor.fetchone()[0]
+    return reason
 
 
 def _lag_seconds(app: StatusBoard, position: int, topics: tuple[str, ...]) -> float | None:

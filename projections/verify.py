@@ -104,15 +104,17 @@ def verify_appointments(
         for projection in chosen:
             fold = projection.in_memory()
             fold.add(events)
-            expected = fold.tables()
-            mine = {
-                stem: {k: v for k, v in rows.items() if str(ident) in map(str, k)}
-                for stem, rows in stored[projection.name].items()
-                if stem != STATS.stem
-            }
-            expected.pop(STATS.stem, None)
-            drifts += _compare(projection, mine, expected)
+            mine = _of(ident, stored[projection.name])
+            drifts += _compare(projection, mine, _of(ident, fold.tables()))
     return VerifyReport(position=max(positions.values(), default=0), events=count, drifts=drifts)
+
+
+def _of(ident: UUID, tables: dict[str, Keyed]) -> dict[str, Keyed]:
+    """The rows keyed by the appointment ``ident`` (not those of a location or a day)."""
+    return {
+        stem: {key: row for key, row in rows.items() if str(ident) in map(str, key)}
+        for stem, rows in tables.items()
+    }
 
 
 def _stored(

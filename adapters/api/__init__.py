@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from adapters.api import activity, appointments, board, services
+from adapters.api import activity, appointments, board, kept, locations, services
 
 
 def register(app: Flask) -> None:
-    for module in (board, appointments, services, activity):
+    kept.install(app)
+    for module in (board, appointments, services, activity, locations):
         app.register_blueprint(module.bp)

@@ -8,9 +8,10 @@ from flask import Blueprint
 
 from adapters.api.context import caught_up, read
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
+from adapters.headers import PROJECTION_POSITION
 from adapters.runtime import components
 from adapters.schemas.activity import ActivityPageSchema, ActivityQuerySchema
-from projections.readside import ActivityFilter
+from projections.activity import ActivityFilter
 
 bp = Blueprint("activity", __name__, url_prefix=API_PREFIX)
 
@@ -25,13 +26,15 @@ bp = Blueprint("activity", __name__, url_prefix=API_PREFIX)
         role="support",
         query=ActivityQuerySchema,
         errors=(503,),
-        headers=("X-Projection-Position",),
+        headers=(PROJECTION_POSITION,),
         tag="audit",
     ),
 )
 def activity(query: dict[str, Any]) -> Reply:
     """In time order; follow next_cursor for the next page."""
-    caught_up("activity", query.pop("min_position", None))
+    at = caught_up("activity", query.pop("min_position", None))
     limit, cursor = query.pop("limit"), query.pop("cursor", None)
-    page = components().read_side.activity(ActivityFilter(**query), limit=limit, cursor=cursor)
+    page = components().read_side.activity(
+        ActivityFilter(**query), limit=limit, cursor=cursor, at=at
+    )
     return read(page, page.position)

@@ -16,6 +16,7 @@ from adapters.api.appointment_json import (
 from adapters.api.context import changed, stamp
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.auth import require
+from adapters.headers import ETAG, EVENT_POSITION
 from adapters.runtime import components
 from adapters.schemas import (
     AppointmentQuerySchema,
@@ -32,7 +33,7 @@ from adapters.schemas import (
 
 bp = Blueprint("appointments", __name__, url_prefix=API_PREFIX)
 ONE = "/appointments/<uuid:appointment_id>"
-WRITE = ("X-Event-Position",)
+WRITE = (EVENT_POSITION,)
 #: What these response schemas dump, built directly (tests/unit/test_appointment_json.py).
 DOCUMENTS: dict[type, Callable[[Any], Any]] = {
     AppointmentSchema: appointment_document,
@@ -77,7 +78,7 @@ def book(body: dict[str, Any]) -> Reply:
         role="viewer",
         query=AppointmentQuerySchema,
         errors=(404,),
-        headers=("ETag",),
+        headers=(ETAG,),
         tag="appointments",
         document=appointment_document,
     ),
@@ -87,7 +88,7 @@ def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
     if query:
         require("support", components().tokens)
     appointment = components().board.get_appointment(appointment_id, **query)
-    return Reply(appointment, {"ETag": f'"{appointment.version}"'})
+    return Reply(appointment, {ETAG: f'"{appointment.version}"'})
 
 
 @operation(

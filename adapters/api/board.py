@@ -8,19 +8,18 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, request
 
-from adapters.api.board_cache import Key, Rendered, cache_for, content_tag
+from adapters.api.board_cache import Key, Rendered, content_tag
 from adapters.api.board_json import encode
 from adapters.api.context import caught_up
-from adapters.api.memo import memo_for
+from adapters.api.kept import kept
 from adapters.api.operation import API_PREFIX, Operation, operation
-from adapters.runtime import components, runtime
+from adapters.headers import ETAG, PROJECTION_POSITION
+from adapters.runtime import runtime
 from adapters.schemas import BoardQuerySchema, BoardSchema, StatsQuerySchema, StatsSchema
 from domain.status import STATUSES, TITLES
-from projections.readside import Board
+from projections.board import Board
 
 bp = Blueprint("board", __name__, url_prefix=API_PREFIX)
-POSITION = "X-Projection-Position"
-READ = (POSITION,)
 
 
 def _day(query: dict[str, Any]) -> date:
@@ -53,19 +52,19 @@ def columns(board: Board) -> dict[str, Any]:
         role="viewer",
         query=BoardQuerySchema,
         errors=(304, 503),
-        headers=(POSITION, "ETag"),
+        headers=(PROJECTION_POSITION, ETAG),
         tag="board",
     ),
 )
 def board(query: dict[str, Any]) -> Response:
     """Every appointment of the day as a card in its status column. The weak ETag changes
     with the cards; If-None-Match with it answers 304."""
-    caught_up("board", query.get("min_position"))
+    at = caught_up("board", query.get("min_position"))
     key: Key = (query["location"], _day(query), query.get("staff"))
-    read_side = components().read_side
-    cache = cache_for(read_side)
+    reads = kept()
+    cache = reads.boards
     cached = cache.get(key)
-    found = read_side.board_if_changed(*key, None if cached is None else cached.mark)
+    found = reads.read_side.board_if_changed(*key, None if cached is None else cached.mark, at)
     if found.board is not None:
         dumps = current_app.json.dumps
         rendered = Rendered(found.mark, encode(found.board, dumps), content_tag(key, found.mark))
@@ -78,7 +77,7 @@ def board(query: dict[str, Any]) -> Response:
 
 def _respond(rendered: Rendered, position: int) -> Response:
     """The board at ``position``, the position this request read; 304 when the client has it."""
-    headers = {POSITION: str(position), "ETag": f'W/"{rendered.tag}"'}
+    headers = {PROJECTION_POSITION: str(position), ETAG: f'W/"{rendered.tag}"'}
     if request.if_none_match.contains_weak(rendered.tag):
         return current_app.response_class(status=304, headers=headers)
     body = rendered.body.render(position)
@@ -95,14 +94,17 @@ def _respond(rendered: Rendered, position: int) -> Response:
         role="viewer",
         query=StatsQuerySchema,
         errors=(503,),
-        headers=READ,
+        headers=(PROJECTION_POSITION,),
         tag="board",
     ),
 )
 def stats(query: dict[str, Any]) -> Response:
     """Counts by status, revenue, completion and no-show rates, and time spent per status."""
-    caught_up("stats", query.get("min_position"))
-    read_side, location, day = components().read_side, query["location"], _day(query)
-    return memo_for(read_side).answer(
-        "stats", (location, day), StatsSchema, lambda live: read_side.stats(location, day, live)
+    at = caught_up("stats", query.get("min_position"))
+    reads, location, day = kept(), query["location"], _day(query)
+    return reads.memo.answer(
+        ("stats", at),
+        (location, day),
+        StatsSchema,
+        lambda live: reads.read_side.stats(location, day, live),
     )

@@ -13,9 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 
-from adapters.api.board_json import BoardBody
-from adapters.api.kept import PerReadSide
-from projections.readside import BoardMark
+from adapters.api.positioned import Positioned
+from projections.board import BoardMark
 
 #: Boards kept per process: a (location, day, staff) each, and at most so many bytes in all
 #: (a 200-card board is about 80 KB, a 1,000-card one 400 KB).
@@ -30,7 +29,7 @@ class Rendered:
     """A board's encoded body and the mark of the read it came from."""
 
     mark: BoardMark
-    body: BoardBody
+    body: Positioned
     #: The opaque part of the weak ETag, unquoted.
     tag: str
 
@@ -91,8 +90,4 @@ class BoardCache:
 
 
 def _size(rendered: Rendered) -> int:
-    return len(rendered.body.head) + len(rendered.body.tail)
-
-
-#: The cache of one read side.
-cache_for = PerReadSide(lambda _read_side: BoardCache())
+    return len(rendered.body)

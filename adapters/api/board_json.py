@@ -8,15 +8,12 @@ and a test holds them equal to the schema's dump.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.api.positioned import Dumps, Positioned, positioned
 from domain.status import STATUSES, TITLES
-from projections.readside import Board, Card
-
-Dumps = Callable[[Any], str]
+from projections.board import Board, Card
 
 
 def _utc(moment: datetime) -> str:
@@ -68,28 +65,7 @@ def board_document(board: Board) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class BoardBody:
-    """A board's encoded response around its position, which each request fills in.
-
-    ``head + str(position) + tail`` is the JSON text ``dumps(board_document(board))`` gives
-    for that position, so a cached board answers with the position its own request read.
-    """
-
-    head: bytes
-    tail: bytes
-
-    def render(self, position: int) -> bytes:
-        return b"".join((self.head, str(position).encode(), self.tail))
-
-
-def encode(board: Board, dumps: Dumps) -> BoardBody:
-    """The board's body, with ``dumps`` the JSON encoder every other response goes through.
-
-    The punctuation between members is the encoder's default (``", "`` and ``": "``), which
-    is what ``dumps`` of the whole document writes.
-    """
-    opening = dumps({"date": board.day.isoformat(), "location": board.location})
-    head = f'{opening[:-1]}, "position": '
-    tail = f', "columns": {dumps(columns_document(board))}}}'
-    return BoardBody(head.encode(), tail.encode())
+def encode(board: Board, dumps: Dumps) -> Positioned:
+    """The board's body around its position, with ``dumps`` the JSON encoder every other
+    response goes through."""
+    return positioned(board_document(board), dumps)

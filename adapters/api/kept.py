@@ -1,28 +1,50 @@
-"""What a server process keeps for each read side: another database starts with nothing kept."""
+"""What a server process keeps of its read side's answers, in the app's extensions.
+
+The caches belong to the read side they were filled from: when the runtime builds a new one
+(after a fork, or over another database), the caches start empty with it.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Generic, TypeVar
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass, field
 
+from flask import Flask, current_app
+
+from adapters.api.board_cache import BoardCache
+from adapters.api.memo import ReadMemo
+from adapters.runtime import components
 from projections.readside import ReadSide
 
-T = TypeVar("T")
+EXTENSION = "statusboard_kept"
 
 
-class PerReadSide(Generic[T]):
-    """``make(read_side)`` once per read side, then the same object for it until it is gone."""
+@dataclass(frozen=True)
+class Kept:
+    read_side: ReadSide
+    boards: BoardCache = field(default_factory=BoardCache)
+    memo: ReadMemo = field(default_factory=ReadMemo)
 
-    def __init__(self, make: Callable[[ReadSide], T]) -> None:
-        self._make = make
-        self._kept: WeakKeyDictionary[ReadSide, T] = WeakKeyDictionary()
+
+class KeptReads:
+    """The caches of the read side the app serves from, made anew with each read side."""
+
+    def __init__(self) -> None:
+        self._kept: Kept | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, read_side: ReadSide) -> T:
+    def of(self, read_side: ReadSide) -> Kept:
         with self._lock:
-            found = self._kept.get(read_side)
-            if found is None:
-                found = self._kept[read_side] = self._make(read_side)
-            return found
+            if self._kept is None or self._kept.read_side is not read_side:
+                self._kept = Kept(read_side)
+            return self._kept
+
+
+def install(app: Flask) -> None:
+    app.extensions[EXTENSION] = KeptReads()
+
+
+def kept() -> Kept:
+    """The read side this request reads from, with what the process keeps of it."""
+    reads: KeptReads = current_app.extensions[EXTENSION]
+    return reads.of(components().read_side)

@@ -18,84 +18,79 @@ from eventsourcing.application import LRUCache
 from flask import Response, current_app
 from marshmallow import Schema
 
-from adapters.api.board_json import BoardBody
-from adapters.api.kept import PerReadSide
+from adapters.api.positioned import Positioned, positioned
+from adapters.headers import PROJECTION_POSITION
 from adapters.schemas.common import instance
-from projections.readside import Live, ReadSide
+from projections.positions import Live
 
 #: Answers kept per process, over every projection and query.
 SIZE = 512
-POSITION = "X-Projection-Position"
-
-
-#: Stands for the position in an encoded answer, which is cut there and the position of each
-#: request put in (no count or version comes near it).
-_MARK = -7_390_218_564_129_003
 
 
 @dataclass(frozen=True)
 class _Answer:
     live: Live
-    body: BoardBody
+    body: Positioned
     #: What the answer's contents were read at, when the query gave a way to tell.
     contents: Hashable = None
 
 
-def _encoded(schema: type[Schema], value: Any) -> BoardBody:
-    """The answer encoded around its position, which each request fills in."""
-    payload = instance(schema).dump(value)
-    payload["position"] = _MARK
-    head, tail = current_app.json.dumps(payload).encode().split(str(_MARK).encode())
-    return BoardBody(head, tail)
-
-
 class ReadMemo:
-    def __init__(self, read_side: ReadSide, size: int = SIZE) -> None:
-        self.read_side = read_side
+    def __init__(self, size: int = SIZE) -> None:
         self._answers: LRUCache[tuple[str, Hashable], _Answer] = LRUCache(maxsize=size)
 
     def answer(
         self,
-        projection: str,
+        at: tuple[str, Live],
         key: Hashable,
         schema: type[Schema],
         read: Callable[[Live], Any],
         contents: Callable[[int], Hashable] | None = None,
     ) -> Response:
-        """The JSON answer of ``read(live)`` dumped by ``schema`` (which has a ``position``), reused
-        while the projection is where it was when that answer was read; its ``position`` is the
-        one this request read.
+        """The JSON answer of ``read(live)`` dumped by ``schema`` (which has a ``position``), for
+        the projection named in ``at`` as this request read it; reused while the projection
+        stays where it was when that answer was read, with this request's position put in.
 
         ``contents(generation)``, when given, tells cheaply whether what the answer shows has
         changed (a value that never comes back once it has); an answer whose contents are
         unchanged is reused even after the projection moved on. It is read before the answer
         is, so an answer is never older than the contents it is filed under.
         """
-        live = self.read_side.live(projection)
-        try:
-            kept: _Answer | None = self._answers.get((projection, key))
-        except KeyError:
-            kept = None
-        filed_under: Hashable = None  # the contents now, once read (``contents`` is never None)
-        if kept is not None and kept.live != live:
-            if contents is not None and kept.live[0] == live[0]:
-                filed_under = contents(live[0])
-            same = filed_under is not None and filed_under == kept.contents
-            kept = _Answer(live, kept.body, kept.contents) if same else None
-            if kept is not None:
-                self._answers.put((projection, key), kept)
+        projection, live = at
+        kept, filed_under = self._kept(projection, key, live, contents)
         if kept is None:
             if contents is not None and filed_under is None:
                 filed_under = contents(live[0])
-            kept = _Answer(live, _encoded(schema, read(live)), filed_under)
+            payload = instance(schema).dump(read(live))
+            kept = _Answer(live, positioned(payload, current_app.json.dumps), filed_under)
             self._answers.put((projection, key), kept)
         return current_app.response_class(
             kept.body.render(live[1]),
             200,
-            headers={POSITION: str(live[1])},
+            headers={PROJECTION_POSITION: str(live[1])},
             mimetype="application/json",
         )
 
-
-#: The memo of one read side.
-memo_for = PerReadSide(ReadMemo)
+    def _kept(
+        self,
+        projection: str,
+        key: Hashable,
+        live: Live,
+        contents: Callable[[int], Hashable] | None,
+    ) -> tuple[_Answer | None, Hashable]:
+        """The answer kept for ``key`` if it is still the answer at ``live``, and the contents
+        now when they had to be read to tell (None otherwise)."""
+        try:
+            kept: _Answer = self._answers.get((projection, key))
+        except KeyError:
+            return None, None
+        if kept.live == live:
+            return kept, None
+        if contents is None or kept.live[0] != live[0]:
+            return None, None
+        filed_under = contents(live[0])
+        if filed_under != kept.contents:
+            return None, filed_under
+        moved = _Answer(live, kept.body, kept.contents)
+        self._answers.put((projection, key), moved)
+        return moved, filed_under

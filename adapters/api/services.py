@@ -8,8 +8,9 @@ from uuid import UUID
 from flask import Blueprint, Response, url_for
 
 from adapters.api.context import caught_up, changed, stamp
-from adapters.api.memo import memo_for
+from adapters.api.kept import kept
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
+from adapters.headers import EVENT_POSITION, LOCATION, PROJECTION_POSITION
 from adapters.runtime import components
 from adapters.schemas import (
     ServiceCreateSchema,
@@ -33,21 +34,20 @@ ONE = "/services/<uuid:service_id>"
         role="viewer",
         query=ServiceListQuerySchema,
         errors=(503,),
-        headers=("X-Projection-Position",),
+        headers=(PROJECTION_POSITION,),
         tag="services",
     ),
 )
 def list_services(query: dict[str, Any]) -> Response:
     """Ordered by name then code; follow next_cursor for the next page."""
-    caught_up("services", query.pop("min_position", None))
-    read_side = components().read_side
-    key = tuple(sorted(query.items()))
-    return memo_for(read_side).answer(
-        "services",
-        key,
+    at = caught_up("services", query.pop("min_position", None))
+    reads = kept()
+    return reads.memo.answer(
+        ("services", at),
+        tuple(sorted(query.items())),
         ServicePageSchema,
-        lambda live: read_side.services(**query, live=live),
-        read_side.catalog_fingerprint,
+        lambda live: reads.read_side.services(**query, live=live),
+        reads.read_side.catalog_fingerprint,
     )
 
 
@@ -72,7 +72,7 @@ def get(service_id: UUID) -> Any:
         role="admin",
         body=ServiceCreateSchema,
         errors=(409,),
-        headers=("X-Event-Position", "Location"),
+        headers=(EVENT_POSITION, LOCATION),
         tag="services",
     ),
 )
@@ -93,7 +93,7 @@ def create(body: dict[str, Any]) -> Reply:
         role="admin",
         body=ServicePatchSchema,
         errors=(404, 409),
-        headers=("X-Event-Position",),
+        headers=(EVENT_POSITION,),
         tag="services",
     ),
 )

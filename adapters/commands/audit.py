@@ -17,8 +17,8 @@ from adapters.runtime import open_application, open_read_side, runtime
 from adapters.schemas.appointments import AppointmentSchema
 from adapters.schemas.common import ChangeSchema, instance, jsonable
 from application.history import diff
+from projections.activity import ActivityFilter, ActivityItem
 from projections.catalog import build_projections
-from projections.readside import ActivityFilter, ActivityItem
 from projections.verify import verify_all, verify_appointments
 
 

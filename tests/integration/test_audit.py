@@ -13,7 +13,8 @@ from flask.cli import ScriptInfo
 from adapters.app import create_app
 from domain import status as st
 from domain.stamp import Stamp
-from projections.readside import ActivityFilter, InvalidCursorError
+from projections.activity import ActivityFilter
+from projections.paging import InvalidCursorError
 from projections.verify import verify_all, verify_appointments
 from tests.integration.test_projection_harness import BOOKED_AT, NINE, ReadModel, minutes
 

@@ -14,9 +14,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from adapters.api.board import columns
-from adapters.api.board_cache import BoardCache, cache_for
+from adapters.api.board_cache import BoardCache
+from adapters.api.kept import kept
 from adapters.schemas import BoardSchema
 from projections.readside import ReadSide
+from tests.integration.counting_store import CountingStore
 from tests.integration.http_support import (  # noqa: F401 - fixtures by name
     API,
     DAY,
@@ -40,27 +42,23 @@ NEXT_DAY = "2030-03-05"
 class Reads:
     """How often the read side went past the position check: fingerprints and card reads."""
 
-    fingerprints: int = 0
-    cards: int = 0
+    store: CountingStore
+
+    @property
+    def fingerprints(self) -> int:
+        return self.store.selects("board", "id, version FROM")
+
+    @property
+    def cards(self) -> int:
+        return self.store.selects("board", "id, version, status")
 
 
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
-    """Counts the read side's fingerprint and card queries."""
-    counted = Reads()
-    fingerprint, cards = ReadSide._fingerprint, ReadSide._cards
-
-    def counting_fingerprint(*args: Any) -> bytes:
-        counted.fingerprints += 1
-        return fingerprint(*args)
-
-    def counting_cards(self: ReadSide, *args: Any) -> list[tuple[Any, ...]]:
-        counted.cards += 1
-        return cards(self, *args)
-
-    monkeypatch.setattr(ReadSide, "_fingerprint", staticmethod(counting_fingerprint))
-    monkeypatch.setattr(ReadSide, "_cards", counting_cards)
-    return counted
+def reads(app: Flask) -> Reads:
+    """Counts the read side's fingerprint and card queries, from now on."""
+    side = read_side(app)
+    side.store = CountingStore(side.store)
+    return Reads(side.store)
 
 
 def read_side(app: Flask) -> ReadSide:
@@ -68,7 +66,8 @@ def read_side(app: Flask) -> ReadSide:
 
 
 def cache(app: Flask) -> BoardCache:
-    return cache_for(read_side(app))
+    with app.app_context():
+        return kept().boards
 
 
 def board(

@@ -196,12 +196,14 @@ class TestConflicts:
 
 class TestUnavailable:
     def test_a_position_the_read_model_does_not_reach_is_503_with_retry_after(
-        self, app: Flask, client: FlaskClient
+        self, app: Flask, client: FlaskClient, haircut: dict[str, Any]
     ) -> None:
         runtime = app.extensions[EXTENSION]
         runtime.settings = runtime.settings.replace(consistency_wait_ms=50)
+        runtime.components.projections.stop()
+        written = client.post(f"{API}/appointments", json=booking())
 
-        response = client.get(f"{BOARD}&min_position=999999")
+        response = client.get(f"{BOARD}&min_position={written.headers['X-Event-Position']}")
 
         body = problem(response, 503)
         assert body["type"].endswith("projection_lagging")

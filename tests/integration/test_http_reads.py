@@ -17,6 +17,7 @@ from tests.integration.http_support import (  # noqa: F401 - fixtures by name
     booking,
     client,
     haircut,
+    head,
     move,
     problem,
     runner,
@@ -146,6 +147,23 @@ class TestReadYourWrites:
             assert int(board.headers["X-Projection-Position"]) >= position
             ids = {c["id"] for col in (board.json or {})["columns"] for c in col["cards"]}
             assert (booked.json or {})["id"] in ids
+
+    def test_a_min_position_the_log_has_not_reached_is_422_at_once(
+        self, app: Flask, client: FlaskClient, haircut: dict[str, Any]
+    ) -> None:
+        ahead = head(app) + 1_000
+        reads = (
+            (BOARD, {"location": "downtown"}),
+            (STATS, {"location": "downtown"}),
+            (f"{API}/services", {}),
+            (f"{API}/activity", {}),
+            (f"{API}/locations", {}),
+            (f"{API}/staff", {"location": "downtown"}),
+        )
+        for path, query in reads:
+            response = client.get(path, query_string={**query, "min_position": ahead})
+
+            assert "min_position" in problem(response, 422)["errors"], path
 
 
 class TestServices:

@@ -16,11 +16,13 @@ from domain.appointment import Appointment
 from domain.moment import occurring_at
 from domain.stamp import Stamp
 from projections.base import Projection
+from projections.board import Board
 from projections.catalog import build_projections
 from projections.follower import Follower
-from projections.readside import Board, ReadSide, Stats
+from projections.readside import ReadSide
 from projections.rebuild import Rebuild
 from projections.schema import create_tables, live_generation
+from projections.stats import Stats
 from storage.eventstore import store_env
 
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from domain.service import Service, service_id_for
-from projections.readside import InvalidCursorError, ServiceItem
+from projections.paging import InvalidCursorError
+from projections.services import ServiceItem
 from tests.integration.test_projection_harness import ADMIN, ReadModel
 
 

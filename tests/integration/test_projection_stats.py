@@ -220,3 +220,26 @@ class TestReschedule:
         assert (stats.total, stats.booked_revenue_cents) == (0, 0)
         assert stats.by_status == dict.fromkeys(st.STATUSES, 0)
         assert stats.avg_minutes_in_status == dict.fromkeys(st.TIMED, None)
+
+
+class TestTablesOfAnOlderShape:
+    """A new status adds a counter column; generations built before it lack that column."""
+
+    def test_status_names_the_rebuild_a_missing_column_needs_until_it_is_done(
+        self, model: ReadModel
+    ) -> None:
+        model.book("Ada")
+        model.catch_up()
+        generation = model.live_generation("stats")
+        with model.store.transaction() as cursor:
+            cursor.execute(f"ALTER TABLE stats_g{generation} DROP COLUMN n_{st.READY}")
+
+        (before,) = [s for s in model.read_side.status(model.app) if s.name == "stats"]
+        model.rebuild("stats")
+        (after,) = [s for s in model.read_side.status(model.app) if s.name == "stats"]
+
+        assert before.reason is not None and not before.running
+        assert f"stats_g{generation}.n_{st.READY}" in before.reason
+        assert "statusboard projections rebuild stats" in before.reason
+        assert after.reason is None or "rebuild" not in after.reason
+        assert model.stats().total == 1

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from projections.schema import live_position
+from projections.positions import live_position
 from projections.view import ProjectionView
 from tests.integration.test_projection_harness import ReadModel
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.api.board_cache import BoardCache, Key, Rendered, content_tag
-from adapters.api.board_json import BoardBody
-from projections.readside import BoardMark
+from adapters.api.positioned import Positioned
+from projections.board import BoardMark
 
 DAY = date(2030, 3, 4)
 
 
 def rendered(position: int = 1, fingerprint: bytes = b"f") -> Rendered:
     mark = BoardMark(1, position, fingerprint)
-    return Rendered(mark, BoardBody(b'{"position": ', b"}"), content_tag(("a", DAY, None), mark))
+    return Rendered(mark, Positioned(b'{"position": ', b"}"), content_tag(("a", DAY, None), mark))
 
 
 def test_the_least_recently_used_board_makes_room() -> None:
@@ -63,7 +63,7 @@ def test_the_tag_tells_apart_staff_days_locations_generations_and_cards() -> Non
 
 def test_boards_beyond_the_byte_budget_make_room_but_the_newest_stays() -> None:
     cache = BoardCache(size=10, max_bytes=30)
-    big = Rendered(rendered().mark, BoardBody(b"x" * 12, b"}"), "t")
+    big = Rendered(rendered().mark, Positioned(b"x" * 12, b"}"), "t")
     keys: list[Key] = [("a", DAY, None), ("b", DAY, None), ("c", DAY, None)]
     for key in keys:
         cache.put(key, big)
@@ -71,5 +71,5 @@ def test_boards_beyond_the_byte_budget_make_room_but_the_newest_stays() -> None:
 
     assert len(cache) == 2 and cache.get(keys[0]) is None
     huge: Key = ("d", DAY, None)
-    cache.put(huge, Rendered(big.mark, BoardBody(b"x" * 100, b"}"), "t"))
+    cache.put(huge, Rendered(big.mark, Positioned(b"x" * 100, b"}"), "t"))
     assert len(cache) == 1 and cache.get(huge) is not None

@@ -16,7 +16,7 @@ from adapters.api.board import columns
 from adapters.api.board_json import board_document, encode
 from adapters.schemas import BoardSchema
 from domain.status import STATUSES
-from projections.readside import Board, Card
+from projections.board import Board, Card
 
 DAY = date(2030, 3, 4)
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)

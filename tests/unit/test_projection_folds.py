@@ -15,11 +15,13 @@ from domain.appointment import Appointment
 from domain.moment import occurring_at
 from domain.service import Service
 from domain.stamp import Stamp
-from projections.base import Row, UnprocessableEventError, parse_stamp, stamp
+from projections.base import Row, UnprocessableEventError, parse_utc_text, utc_text
 from projections.board import BoardProjection
-from projections.readside import InvalidCursorError, ReadSide
+from projections.paging import InvalidCursorError
+from projections.readside import ReadSide
 from projections.services import ServicesProjection
-from projections.stats import StatsProjection, contribution
+from projections.stats import StatsProjection
+from projections.stats.projection import contribution
 from storage.sql import Cursor, SqlStore
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -71,7 +73,7 @@ class TestBoardFold:
         row = fold_all(BoardProjection(UTC_ZONE), events)
 
         assert (row["status"], row["version"]) == (st.CHECKED_IN, 2)
-        assert parse_stamp(row["status_since"]) == NINE - timedelta(minutes=4)
+        assert parse_utc_text(row["status_since"]) == NINE - timedelta(minutes=4)
 
     def test_the_same_service_added_again_raises_its_quantity(
         self, booked: tuple[Appointment, list[Any]], stamp: Stamp
@@ -187,11 +189,11 @@ class TestStoredTimes:
         berlin_morning = datetime(2030, 3, 4, 9, 30, tzinfo=BERLIN)  # 08:30 UTC
         utc_morning = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
-        texts = [stamp(berlin_morning), stamp(utc_morning)]
+        texts = [utc_text(berlin_morning), utc_text(utc_morning)]
 
         assert texts[0] == "2030-03-04T08:30:00.000000+00:00"
         assert sorted(texts) == [texts[0], texts[1]]
-        assert [parse_stamp(text) for text in texts] == [berlin_morning, utc_morning]
+        assert [parse_utc_text(text) for text in texts] == [berlin_morning, utc_morning]
 
 
 class UnusedStore(SqlStore):

@@ -15,9 +15,9 @@ from projections.base import (
     Table,
     dumps,
     local_day,
-    stamp,
     topics,
     unprocessable,
+    utc_text,
 )
 
 APPOINTMENT_EVENTS = (
@@ -87,11 +87,11 @@ class BoardProjection(RowProjection):
             raise unprocessable(self.name, event)
         row = dict(row, version=event.originator_version)
         if isinstance(event, Appointment.Moved):
-            row.update(status=event.to_status, status_since=stamp(event.timestamp))
+            row.update(status=event.to_status, status_since=utc_text(event.timestamp))
         elif isinstance(event, Appointment.Rescheduled):
             row.update(
-                starts_at=stamp(event.starts_at),
-                ends_at=stamp(event.ends_at),
+                starts_at=utc_text(event.starts_at),
+                ends_at=utc_text(event.ends_at),
                 day=local_day(event.starts_at, self.timezone),
             )
         elif isinstance(event, Appointment.Assigned):
@@ -110,12 +110,12 @@ class BoardProjection(RowProjection):
             "location_id": event.location_id,
             "day": local_day(event.starts_at, self.timezone),
             "status": st.SCHEDULED,
-            "starts_at": stamp(event.starts_at),
-            "ends_at": stamp(event.ends_at),
+            "starts_at": utc_text(event.starts_at),
+            "ends_at": utc_text(event.ends_at),
             "customer_name": event.customer["name"],
             "staff_id": _staff(event.staff, "id"),
             "staff_name": _staff(event.staff, "name"),
-            "status_since": stamp(event.timestamp),
+            "status_since": utc_text(event.timestamp),
             "version": event.originator_version,
         }
         return with_lines(row, event.service_lines)

@@ -17,9 +17,9 @@ from projections.base import (
     RowFold,
     RowProjection,
     Table,
-    parse_stamp,
+    parse_utc_text,
 )
-from projections.board import BoardProjection
+from projections.board.projection import BoardProjection
 from storage.sql import Cursor
 
 STAY_COLUMNS = tuple(
@@ -97,7 +97,7 @@ class StatsProjection(RowProjection):
             folded[column] = 0 if row is None else row[column]
         if isinstance(event, Appointment.Moved) and event.from_status in st.TIMED:
             assert row is not None
-            stay = event.timestamp - parse_stamp(row["status_since"])
+            stay = event.timestamp - parse_utc_text(row["status_since"])
             folded[f"stay_us_{event.from_status}"] += stay // _MICROSECOND
             folded[f"stays_{event.from_status}"] += 1
         return folded

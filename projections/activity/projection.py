@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from domain.appointment import Appointment
-from projections.base import Event, Keyed, MemoryFold, Projection, Row, Table, stamp
+from projections.base import Event, Keyed, MemoryFold, Projection, Row, Table, utc_text
 from projections.base import topics as topics_of
-from projections.board import APPOINTMENT_EVENTS
+from projections.board.projection import APPOINTMENT_EVENTS
 from storage.sql import Cursor
 
 ACTIVITY = Table(
@@ -40,7 +40,7 @@ ACTIVITY = Table(
 )
 
 #: Where each appointment is, so events after the booking can be placed.
-LOCATIONS = Table(
+PLACES = Table(
     stem="activity_locations",
     columns=("id", "location_id"),
     types=("TEXT", "TEXT NOT NULL"),
@@ -50,14 +50,14 @@ LOCATIONS = Table(
 class ActivityProjection(Projection):
     name = "activity"
     topics = topics_of(*APPOINTMENT_EVENTS)
-    tables: ClassVar[tuple[Table, ...]] = (ACTIVITY, LOCATIONS)
+    tables: ClassVar[tuple[Table, ...]] = (ACTIVITY, PLACES)
 
     def apply(self, cursor: Cursor, generation: int, events: Sequence[Event]) -> None:
         ids = {str(event.originator_id) for event in events}
-        known = LOCATIONS.load(cursor, generation, ids)
+        known = PLACES.load(cursor, generation, ids)
         places = {key: row["location_id"] for key, row in known.items()}
         rows, moved = self.rows(events, places)
-        LOCATIONS.upsert(cursor, generation, [{"id": k, "location_id": places[k]} for k in moved])
+        PLACES.upsert(cursor, generation, [{"id": k, "location_id": places[k]} for k in moved])
         ACTIVITY.upsert(cursor, generation, rows)
 
     def in_memory(self) -> MemoryFold:
@@ -78,7 +78,7 @@ class ActivityProjection(Projection):
                 {
                     "appointment_id": key,
                     "version": event.originator_version,
-                    "at": stamp(event.timestamp),
+                    "at": utc_text(event.timestamp),
                     "actor": event.actor,
                     "location_id": places[key],
                     "type": type(event).__name__,
@@ -103,5 +103,5 @@ class ActivityFold(MemoryFold):
         places = [{"id": k, "location_id": v} for k, v in self.places.items()]
         return {
             ACTIVITY.stem: ACTIVITY.keyed(self.activity),
-            LOCATIONS.stem: LOCATIONS.keyed(places),
+            PLACES.stem: PLACES.keyed(places),
         }

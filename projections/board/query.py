@@ -1,0 +1,161 @@
+"""Reads of the board: a location's day of cards, or nothing when the caller's copy is current."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from projections.base import parse_utc_text
+from projections.board.projection import BOARD
+from projections.positions import Live, live, named
+from storage.sql import Cursor, SqlStore
+
+
+@dataclass(frozen=True)
+class Card:
+    id: UUID
+    version: int
+    status: str
+    location_id: str
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    customer_name: str
+    staff_id: str | None
+    staff_name: str | None
+    services: list[str]
+    total_cents: int
+    status_since: datetime
+
+
+@dataclass(frozen=True)
+class Board:
+    location: str
+    day: date
+    position: int
+    cards: list[Card]
+
+
+@dataclass(frozen=True)
+class BoardMark:
+    """Where a read of the board stood: enough to tell whether a day's cards changed since.
+
+    Within one generation a board row is fully determined by its appointment id and version,
+    so the fingerprint of a day's (id, version) pairs determines the day's cards exactly.
+    """
+
+    generation: int
+    position: int
+    fingerprint: bytes
+
+
+@dataclass(frozen=True)
+class BoardRead:
+    """A conditional read of the board: ``board`` is None when the caller's copy is current."""
+
+    mark: BoardMark
+    board: Board | None
+
+
+CARD_COLUMNS = (
+    "id",
+    "version",
+    "status",
+    "location_id",
+    "day",
+    "starts_at",
+    "ends_at",
+    "customer_name",
+    "staff_id",
+    "staff_name",
+    "services",
+    "total_cents",
+    "status_since",
+)
+
+
+def board(store: SqlStore, location: str, day: date, staff: str | None = None) -> Board:
+    with store.reads() as cursor:
+        generation, position = live(cursor, "board")
+        rows = cards(store, cursor, generation, location, day, staff)
+    return Board(location, day, position, [card(row) for row in rows])
+
+
+def board_if_changed(
+    store: SqlStore,
+    location: str,
+    day: date,
+    staff: str | None,
+    seen: BoardMark | None,
+    at: Live | None = None,
+) -> BoardRead:
+    """The board, unless what ``seen`` describes is still what the board shows.
+
+    One statement at a time, stopping as soon as the answer is known: the live position
+    alone (unless the caller read it, ``at``) when it has not moved since ``seen``; then the
+    day's fingerprint; the cards only when that changed too. The position is read first, so
+    the cards are at least that new (a day's (id, version) pairs never come back once changed,
+    so a fingerprint read before the cards never labels older cards).
+    """
+    with store.reads() as cursor:
+        generation, position = at or live(cursor, "board")
+        if seen is not None and (seen.generation, seen.position) == (generation, position):
+            return BoardRead(seen, None)
+        mark = BoardMark(generation, position, fingerprint(cursor, generation, location, day))
+        if seen is not None and (seen.generation, seen.fingerprint) == (
+            generation,
+            mark.fingerprint,
+        ):
+            return BoardRead(mark, None)
+        rows = cards(store, cursor, generation, location, day, staff)
+    return BoardRead(mark, Board(location, day, position, [card(row) for row in rows]))
+
+
+def cards(
+    store: SqlStore, cursor: Cursor, generation: int, location: str, day: date, staff: str | None
+) -> list[dict[str, Any]]:
+    """The day's card rows by column, in board order (names compared by code point, as SQLite
+    does, so both databases sort them alike)."""
+    by_staff, params = ("", ()) if staff is None else (" AND staff_id = ?", (staff,))
+    bytewise = ' COLLATE "C"' if store.dialect == "postgres" else ""
+    cursor.execute(
+        f"SELECT {', '.join(CARD_COLUMNS)} FROM {BOARD.name(generation)}"
+        f" WHERE location_id = ? AND day = ?{by_staff}"
+        f" ORDER BY starts_at, customer_name{bytewise}, id",
+        (location, day.isoformat(), *params),
+    )
+    return [named(CARD_COLUMNS, row) for row in cursor.fetchall()]
+
+
+def fingerprint(cursor: Cursor, generation: int, location: str, day: date) -> bytes:
+    """A digest of the day's (id, version) pairs, in id order (sorted here, not by a
+    collation), whatever the staff: a staff's cards are a subset of them."""
+    cursor.execute(
+        f"SELECT id, version FROM {BOARD.name(generation)} WHERE location_id = ? AND day = ?",
+        (location, day.isoformat()),
+    )
+    pairs = sorted(cursor.fetchall())
+    text = ";".join(f"{ident}:{version}" for ident, version in pairs)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def card(row: dict[str, Any]) -> Card:
+    return Card(
+        id=UUID(row["id"]),
+        version=row["version"],
+        status=row["status"],
+        location_id=row["location_id"],
+        day=date.fromisoformat(row["day"]),
+        starts_at=parse_utc_text(row["starts_at"]),
+        ends_at=parse_utc_text(row["ends_at"]),
+        customer_name=row["customer_name"],
+        staff_id=row["staff_id"],
+        staff_name=row["staff_name"],
+        services=json.loads(row["services"]),
+        total_cents=int(row["total_cents"]),
+        status_since=parse_utc_text(row["status_since"]),
+    )
