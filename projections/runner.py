@@ -15,7 +15,8 @@ from projections.follower import Follower, ProjectionFailedError
 from storage.errors import DATABASE_ERRORS, TRANSIENT_ERRORS
 from storage.leadership import Leadership, leadership_for
 from storage.notify import NotifyListener
-from storage.sql import PostgresStore, SqlStore
+from storage.postgres import PostgresStore
+from storage.sql import SqlStore
 
 logger = logging.getLogger("statusboard.projections")
 

@@ -16,7 +16,8 @@ from typing import IO, Any, Protocol
 import psycopg
 
 from storage.pools import check_idle
-from storage.sql import PostgresStore, SqlStore
+from storage.postgres import PostgresStore
+from storage.sql import SqlStore
 from storage.urls import MEMORY_URL, is_postgres, sqlite_path
 
 LOCK_CLASS = 23306  # the first key of our advisory locks; the second is the projection's hash

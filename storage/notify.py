@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from storage.sql import PostgresStore
+from storage.postgres import PostgresStore
 
 logger = logging.getLogger("statusboard.projections")
 

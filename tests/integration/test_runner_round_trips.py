@@ -22,7 +22,7 @@ from projections.follower import Follower
 from projections.view import ProjectionView
 from storage.eventstore import PostgresRecorder
 from storage.leadership import PostgresLeadership
-from storage.sql import PostgresStore
+from storage.postgres import PostgresStore
 from tests.integration.counting_store import CountingStore
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 

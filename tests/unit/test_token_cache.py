@@ -11,7 +11,7 @@ import pytest
 
 from adapters.auth import Principal
 from adapters.tokens import PrincipalCache, TokenStore
-from storage.sql import SQLiteStore
+from storage.sqlite import SQLiteStore
 
 
 @pytest.fixture
