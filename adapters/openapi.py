@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import pathlib
 import re
+import sys
 from typing import Any
 
 from apispec import APISpec
@@ -174,3 +177,16 @@ def build(app: Flask) -> dict[str, Any]:
                 operations={op.method.lower(): describe(op, rule, view.__doc__)},
             )
     return spec.to_dict()
+
+
+def document_json() -> str:
+    """The document as the service serves it, for files: indented, with a final newline."""
+    from adapters.app import create_app  # the app imports this module
+
+    app = create_app({"database_url": "sqlite://", "log_level": "ERROR"})
+    return json.dumps(build(app), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    # python -m adapters.openapi clients/typescript/openapi.json
+    pathlib.Path(sys.argv[1]).write_text(document_json(), encoding="utf-8")
