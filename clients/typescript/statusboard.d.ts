@@ -573,7 +573,6 @@ export interface components {
             readonly position?: number;
         };
         ServiceCreate: {
-            /** @description 2 to 32 of A-Z, 0-9 and - */
             code: string;
             name: string;
             category: string;
@@ -587,7 +586,7 @@ export interface components {
             category?: string;
             price_cents?: number;
             duration_minutes?: number;
-            active?: boolean;
+            active?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
         };
         Health: {
             readonly status?: string;
@@ -634,6 +633,7 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;
@@ -707,6 +707,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -818,6 +819,7 @@ export interface operations {
                 at?: string;
             };
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path: {
@@ -902,6 +904,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -1028,6 +1031,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path: {
@@ -1101,6 +1105,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -1227,6 +1232,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -1346,6 +1352,7 @@ export interface operations {
                 expected_version: number;
             };
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -1450,6 +1457,7 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description The ETag of the copy the client holds; 304 while it is current. */
                 "If-None-Match"?: string;
@@ -1546,6 +1554,7 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;
@@ -1621,7 +1630,7 @@ export interface operations {
                 /** @description Part of the code, name or category; empty lists all. */
                 search?: string;
                 category?: string;
-                active?: boolean;
+                active?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
                 limit?: number;
                 /** @description next_cursor of the previous page. */
                 cursor?: string;
@@ -1629,6 +1638,7 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;
@@ -1702,6 +1712,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -1819,6 +1830,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path: {
@@ -1892,6 +1904,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
                 /** @description A retry with the same key and body returns the first outcome. */
                 "Idempotency-Key"?: string;
@@ -2018,6 +2031,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;
@@ -2052,6 +2066,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;
@@ -2086,6 +2101,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;
@@ -2120,6 +2136,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
                 "X-Request-ID"?: string;
             };
             path?: never;

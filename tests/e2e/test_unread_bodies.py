@@ -6,6 +6,7 @@ one session sends small requests while another sends bodies the service answers 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 import requests
 
 from adapters.app import MAX_BODY_BYTES
-from tests.e2e.conftest import statusboard
+from tests.e2e.conftest import STATUSBOARD, statusboard
 from tests.e2e.test_serve import free_port, wait_until_ready
 
 pytestmark = pytest.mark.slow
@@ -36,16 +37,21 @@ def token(database_url: str, role: str) -> str:
     return created.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """The production app under gunicorn's threaded workers, and a token for each role used."""
-    sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('unread') / 'statusboard.sqlite3'}"
-    statusboard("db", "init", database_url=sqlite_url)
-    tokens = {role: token(sqlite_url, role) for role in ("viewer", "admin")}
+@contextlib.contextmanager
+def served(
+    database_url: str, roles: tuple[str, ...] = ("viewer", "admin"), *, serve: bool = False
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """`gunicorn -w 2 --threads 4 wsgi:app` (or `statusboard serve`, which also runs the
+    projections of a PostgreSQL store) on an initialised database, and a token per role."""
+    statusboard("db", "init", database_url=database_url)
+    tokens = {role: token(database_url, role) for role in roles}
     url = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "DATABASE_URL": sqlite_url, "STATUSBOARD_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": database_url, "STATUSBOARD_LOG_LEVEL": "WARNING"}
+    command = [GUNICORN, "-w", "2", "--threads", "4", "-k", "gthread", "-b", url[7:], "wsgi:app"]
+    if serve:
+        command = [STATUSBOARD, "serve", "--bind", url[7:], "--workers", "2"]
     server = subprocess.Popen(
-        [GUNICORN, "-w", "2", "--threads", "4", "-k", "gthread", "-b", url[7:], "wsgi:app"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -58,6 +64,13 @@ def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The production app under gunicorn's threaded workers, on SQLite."""
+    with served(f"sqlite:///{tmp_path_factory.mktemp('unread') / 'statusboard.sqlite3'}") as up:
+        yield up
 
 
 #: Requests answered before their body is read: path, role of the token, and the answer.
