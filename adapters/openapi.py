@@ -18,7 +18,7 @@ from adapters.errors import PROBLEM_JSON
 from adapters.observability import REQUEST_ID
 from adapters.openapi_links import LINKS
 from adapters.schemas import ConflictProblemSchema, ProblemSchema
-from adapters.schemas.common import boolean_as_loaded
+from adapters.schemas.common import boolean_as_loaded, null_as_loaded
 
 ERROR_TEXT = {
     400: "Malformed JSON",
@@ -175,7 +175,8 @@ def build(app: Flask) -> dict[str, Any]:
         plugins=[plugin],
         info={"description": "An event-sourced appointment status board."},
     )
-    plugin.converter.add_attribute_function(boolean_as_loaded)  # type: ignore[union-attr]
+    for loaded in (boolean_as_loaded, null_as_loaded):
+        plugin.converter.add_attribute_function(loaded)  # type: ignore[union-attr]
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         view = app.view_functions[rule.endpoint]

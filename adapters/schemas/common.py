@@ -162,3 +162,15 @@ def boolean_as_loaded(
             {"type": "string", "enum": words},
         ]
     }
+
+
+def null_as_loaded(
+    _converter: Any, field: fields.Field[Any], ret: dict[str, Any]
+) -> dict[str, Any]:
+    """An apispec attribute function: a nested field that allows None takes null or the nested
+    shape; apispec's first branch, any object that may be null, would let any object through."""
+    any_of = ret.get("anyOf")
+    if not isinstance(field, fields.Nested) or not any_of:
+        return {}
+    loose = {"type": "object", "nullable": True}
+    return {"anyOf": [{"nullable": True, "enum": [None]} if s == loose else s for s in any_of]}

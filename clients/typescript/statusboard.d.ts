@@ -388,7 +388,7 @@ export interface components {
              */
             ends_at?: string;
             customer: components["schemas"]["Customer"];
-            staff?: (Record<string, never> | null) | components["schemas"]["Staff"];
+            staff?: (null) | components["schemas"]["Staff"];
             services: components["schemas"]["BookedService"][];
             notes?: string;
         };
@@ -409,7 +409,7 @@ export interface components {
             /** Format: date-time */
             readonly ends_at?: string;
             readonly customer?: components["schemas"]["Customer"];
-            readonly staff?: components["schemas"]["Staff"] | (Record<string, never> | null);
+            readonly staff?: components["schemas"]["Staff"] | (null);
             readonly service_lines?: components["schemas"]["ServiceLine"][];
             readonly total_cents?: number;
             readonly notes?: string;
@@ -428,7 +428,7 @@ export interface components {
             /** @description The version of the record the client last saw. */
             expected_version: number;
             notes?: string;
-            staff?: (Record<string, never> | null) | components["schemas"]["Staff"];
+            staff?: (null) | components["schemas"]["Staff"];
             /** Format: date-time */
             starts_at?: string;
             /** Format: date-time */
