@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 
 from adapters import api, commands, errors, observability, ops, ratelimit, web
 from adapters.auth import warn_if_open
+from adapters.drain import DrainUnreadBody
 from adapters.metrics import Metrics, ProjectionCollector
 from adapters.runtime import EXTENSION, Runtime
 from adapters.settings import Settings
@@ -42,6 +43,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops.bp)
     app.register_blueprint(web.bp)
     commands.register(app.cli)
+    app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

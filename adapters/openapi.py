@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import pathlib
 import re
+import sys
 from typing import Any
 
 from apispec import APISpec
@@ -13,7 +16,9 @@ from werkzeug.routing import Rule
 from adapters.api.operation import Operation
 from adapters.errors import PROBLEM_JSON
 from adapters.observability import REQUEST_ID
+from adapters.openapi_links import LINKS
 from adapters.schemas import ConflictProblemSchema, ProblemSchema
+from adapters.schemas.common import boolean_as_loaded, null_as_loaded
 
 ERROR_TEXT = {
     400: "Malformed JSON",
@@ -99,7 +104,9 @@ def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
             "in": "header",
             "name": "X-Request-ID",
             "required": False,
-            "schema": {"type": "string", "pattern": f"^{REQUEST_ID.pattern}$"},
+            "description": f"Kept as the request's id when it matches ^{REQUEST_ID.pattern}$;"
+            " any other value (or none) is replaced by a generated id, answered in the response.",
+            "schema": {"type": "string"},
         }
     )
     if 304 in op.errors:
@@ -133,8 +140,11 @@ def describe(op: Operation, rule: Rule, doc: str | None) -> dict[str, Any]:
     }
     if op.media_type != "application/json":
         success["content"] = {op.media_type: {"schema": {"type": "string"}}}
+    operation_id = str(rule.endpoint).replace(".", "_")
+    if operation_id in LINKS:
+        success["links"] = LINKS[operation_id]
     described: dict[str, Any] = {
-        "operationId": str(rule.endpoint).replace(".", "_"),
+        "operationId": operation_id,
         "summary": op.summary,
         "description": " ".join((doc or "").split())
         + (f" Role: {op.role}." if op.role else " No token needed."),
@@ -157,13 +167,16 @@ def openapi_path(rule: Rule) -> str:
 
 
 def build(app: Flask) -> dict[str, Any]:
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Status Board",
         version="1",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
         info={"description": "An event-sourced appointment status board."},
     )
+    for loaded in (boolean_as_loaded, null_as_loaded):
+        plugin.converter.add_attribute_function(loaded)  # type: ignore[union-attr]
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         view = app.view_functions[rule.endpoint]
@@ -174,3 +187,16 @@ def build(app: Flask) -> dict[str, Any]:
                 operations={op.method.lower(): describe(op, rule, view.__doc__)},
             )
     return spec.to_dict()
+
+
+def document_json() -> str:
+    """The document as the service serves it, for files: indented, with a final newline."""
+    from adapters.app import create_app  # the app imports this module
+
+    app = create_app({"database_url": "sqlite://", "log_level": "ERROR"})
+    return json.dumps(build(app), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    # python -m adapters.openapi clients/typescript/openapi.json
+    pathlib.Path(sys.argv[1]).write_text(document_json(), encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from adapters.schemas.common import ResponseSchema, UtcDateTime, min_position, plain_text
+from adapters.schemas.common import ResponseSchema, UtcDateTime, min_position, plain_text_field
 from domain.status import STATUSES
 
 EVENT_TYPES = (
@@ -19,15 +19,13 @@ EVENT_TYPES = (
 
 
 class ActivityQuerySchema(Schema):
-    actor = fields.String(validate=plain_text(120), metadata={"description": "A token's name."})
-    location = fields.String(validate=plain_text(64))
+    actor = plain_text_field(120, description="A token's name.")
+    location = plain_text_field(64)
     since = UtcDateTime(metadata={"description": "From this time, inclusive."})
     until = UtcDateTime(metadata={"description": "Before this time."})
     type = fields.String(validate=validate.OneOf(EVENT_TYPES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    cursor = fields.String(
-        validate=plain_text(512), metadata={"description": "next_cursor of the previous page."}
-    )
+    cursor = plain_text_field(512, description="next_cursor of the previous page.")
     min_position = min_position()
 
 

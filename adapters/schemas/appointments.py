@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from adapters.schemas.common import ChangeSchema, ResponseSchema, UtcDateTime, expected_version
+from adapters.schemas.common import (
+    ChangeSchema,
+    ResponseSchema,
+    UtcDateTime,
+    expected_version,
+    matching_rules,
+    text_rules,
+)
 from domain import values
 from domain.status import STATUSES
 
@@ -14,24 +22,29 @@ from domain.status import STATUSES
 MAX_VERSION = 2**63 - 1
 
 
+def _or_empty(pattern: re.Pattern[str]) -> dict[str, str]:
+    """A pattern, or the empty string (which stands for none)."""
+    return {"pattern": f"^({pattern.pattern})?$"}
+
+
 class CustomerSchema(Schema):
-    name = fields.String(required=True)
-    phone = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
+    name = fields.String(required=True, metadata=text_rules(120, 1))
+    phone = fields.String(allow_none=True, metadata=_or_empty(values._PHONE))
+    email = fields.String(allow_none=True, metadata=_or_empty(values._EMAIL))
 
 
 class StaffSchema(Schema):
-    id = fields.String(required=True)
-    name = fields.String(required=True)
+    id = fields.String(required=True, metadata=matching_rules(values._STAFF_ID))
+    name = fields.String(required=True, metadata=text_rules(120, 1))
 
 
 class BookedServiceSchema(Schema):
-    code = fields.String(required=True)
+    code = fields.String(required=True, metadata=matching_rules(values._CODE))
     quantity = fields.Integer(strict=True, validate=validate.Range(1, values.MAX_QUANTITY))
 
 
 class BookSchema(Schema):
-    location_id = fields.String(required=True)
+    location_id = fields.String(required=True, metadata=matching_rules(values._SLUG))
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(
         metadata={"description": "Defaults to starts_at plus the services' total duration."}
@@ -41,7 +54,9 @@ class BookSchema(Schema):
     services = fields.List(
         fields.Nested(BookedServiceSchema), required=True, validate=validate.Length(min=1)
     )
-    notes = fields.String(validate=validate.Length(max=values.MAX_NOTES))
+    notes = fields.String(
+        validate=validate.Length(max=values.MAX_NOTES), metadata=text_rules(values.MAX_NOTES)
+    )
 
 
 class ServiceLineSchema(ResponseSchema):
@@ -93,7 +108,10 @@ class MoveSchema(Schema):
     reason = fields.String(
         allow_none=True,
         validate=validate.Length(max=values.MAX_REASON),
-        metadata={"description": "Required to reopen a completed, cancelled or no-show card."},
+        metadata={
+            "description": "Required to reopen a completed, cancelled or no-show card.",
+            **text_rules(values.MAX_REASON),
+        },
     )
 
 
@@ -107,7 +125,9 @@ class MoveResultSchema(ResponseSchema):
 
 class EditSchema(Schema):
     expected_version = expected_version()
-    notes = fields.String(validate=validate.Length(max=values.MAX_NOTES))
+    notes = fields.String(
+        validate=validate.Length(max=values.MAX_NOTES), metadata=text_rules(values.MAX_NOTES)
+    )
     staff = fields.Nested(StaffSchema, allow_none=True)
     starts_at = UtcDateTime()
     ends_at = UtcDateTime()
@@ -119,7 +139,7 @@ class EditResultSchema(ResponseSchema):
 
 
 class ServiceLineAddSchema(Schema):
-    code = fields.String(required=True)
+    code = fields.String(required=True, metadata=matching_rules(values._CODE))
     quantity = fields.Integer(strict=True, validate=validate.Range(1, values.MAX_QUANTITY))
     expected_version = expected_version()
 

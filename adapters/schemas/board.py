@@ -6,13 +6,24 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from adapters.schemas.common import ResponseSchema, UtcDateTime, domain_rule, min_position
+from adapters.schemas.common import (
+    ResponseSchema,
+    UtcDateTime,
+    domain_rule,
+    matching_rules,
+    min_position,
+    text_rules,
+)
 from domain import values
 from domain.status import STATUSES, TIMED
 
 
 def _location() -> fields.String:
-    return fields.String(required=True, validate=domain_rule(values.location_id))
+    return fields.String(
+        required=True,
+        validate=domain_rule(values.location_id),
+        metadata=matching_rules(values._SLUG),
+    )
 
 
 def _day() -> fields.Date:
@@ -26,7 +37,7 @@ class BoardQuerySchema(Schema):
     location = _location()
     staff = fields.String(
         validate=domain_rule(lambda value: values.text("staff", value, max_len=64)),
-        metadata={"description": "Only the cards of this staff id."},
+        metadata={"description": "Only the cards of this staff id.", **text_rules(64, 1)},
     )
     min_position = min_position()
 

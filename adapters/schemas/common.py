@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -103,6 +104,26 @@ class ChangeSchema(ResponseSchema):
     changes = Changes(dump_only=True)
 
 
+_CONTROL = "\\u0000-\\u0008\\u000b-\\u001f"
+
+
+def text_rules(max_len: int, min_len: int = 0) -> dict[str, Any]:
+    """The JSON Schema of ``values.text``: no control characters but tab and newline, and (when
+    ``min_len`` is 1) something besides white space. The service trims white space first."""
+    if min_len == 0:
+        return {"maxLength": max_len, "pattern": f"^[^{_CONTROL}]*$"}
+    return {
+        "minLength": min_len,
+        "maxLength": max_len,
+        "pattern": f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$",
+    }
+
+
+def matching_rules(pattern: re.Pattern[str]) -> dict[str, Any]:
+    """The JSON Schema of a ``values.matching`` rule; its patterns read the same in both."""
+    return {"pattern": f"^{pattern.pattern}$"}
+
+
 def domain_rule(check: Callable[[str], object]) -> Callable[[str], None]:
     """A marshmallow validator from a domain check, so the rule is written once."""
 
@@ -118,3 +139,38 @@ def domain_rule(check: Callable[[str], object]) -> Callable[[str], None]:
 def plain_text(max_len: int) -> Callable[[str], None]:
     """Free text of at most ``max_len`` characters, with no control characters."""
     return domain_rule(lambda value: values.text("value", value, min_len=0, max_len=max_len))
+
+
+def plain_text_field(max_len: int, **metadata: Any) -> fields.String:
+    """A query's free text, checked by ``plain_text`` and documented by ``text_rules``."""
+    return fields.String(validate=plain_text(max_len), metadata={**text_rules(max_len), **metadata})
+
+
+def boolean_as_loaded(
+    _converter: Any, field: fields.Field[Any], ret: dict[str, Any]
+) -> dict[str, Any]:
+    """An apispec attribute function: a Boolean field loads 0, 1 and the strings marshmallow
+    knows as true or false too, so its JSON Schema says so."""
+    if not isinstance(field, fields.Boolean) or field.dump_only or ret.get("type") != "boolean":
+        return {}  # answers hold JSON booleans only
+    del ret["type"]
+    words = sorted(str(value) for value in field.truthy | field.falsy if isinstance(value, str))
+    return {
+        "oneOf": [
+            {"type": "boolean"},
+            {"type": "integer", "enum": [0, 1]},
+            {"type": "string", "enum": words},
+        ]
+    }
+
+
+def null_as_loaded(
+    _converter: Any, field: fields.Field[Any], ret: dict[str, Any]
+) -> dict[str, Any]:
+    """An apispec attribute function: a nested field that allows None takes null or the nested
+    shape; apispec's first branch, any object that may be null, would let any object through."""
+    any_of = ret.get("anyOf")
+    if not isinstance(field, fields.Nested) or not any_of:
+        return {}
+    loose = {"type": "object", "nullable": True}
+    return {"anyOf": [{"nullable": True, "enum": [None]} if s == loose else s for s in any_of]}

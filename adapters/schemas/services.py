@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from adapters.schemas.common import ResponseSchema, expected_version, min_position, plain_text
+from adapters.schemas.common import (
+    ResponseSchema,
+    expected_version,
+    matching_rules,
+    min_position,
+    plain_text_field,
+    text_rules,
+)
 from domain import values
 
 
@@ -30,33 +37,30 @@ def _duration(*, required: bool = False) -> fields.Integer:
 
 
 class ServiceCreateSchema(Schema):
-    code = fields.String(required=True, metadata={"description": "2 to 32 of A-Z, 0-9 and -"})
-    name = fields.String(required=True)
-    category = fields.String(required=True)
+    code = fields.String(required=True, metadata=matching_rules(values._CODE))
+    name = fields.String(required=True, metadata=text_rules(120, 1))
+    category = fields.String(required=True, metadata=text_rules(64, 1))
     price_cents = _price(required=True)
     duration_minutes = _duration(required=True)
 
 
 class ServicePatchSchema(Schema):
     expected_version = expected_version()
-    name = fields.String()
-    category = fields.String()
+    name = fields.String(metadata=text_rules(120, 1))
+    category = fields.String(metadata=text_rules(64, 1))
     price_cents = _price()
     duration_minutes = _duration()
     active = fields.Boolean()
 
 
 class ServiceListQuerySchema(Schema):
-    search = fields.String(
-        validate=plain_text(120),
-        metadata={"description": "Part of the code, name or category; empty lists all."},
+    search = plain_text_field(
+        120, description="Part of the code, name or category; empty lists all."
     )
-    category = fields.String(validate=plain_text(64))
+    category = plain_text_field(64)
     active = fields.Boolean()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 100))
-    cursor = fields.String(
-        validate=plain_text(512), metadata={"description": "next_cursor of the previous page."}
-    )
+    cursor = plain_text_field(512, description="next_cursor of the previous page.")
     min_position = min_position()
 
 
