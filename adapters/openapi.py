@@ -13,6 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from werkzeug.routing import Rule
 
+from adapters import headers
 from adapters.api.operation import Operation
 from adapters.errors import PROBLEM_JSON
 from adapters.observability import REQUEST_ID
@@ -33,13 +34,13 @@ ERROR_TEXT = {
     503: "The database or the read model is not available now; see Retry-After",
 }
 HEADERS = {
-    "X-Event-Position": "Position of the command's last event in the log",
-    "X-Projection-Position": "Position the read model answered from",
-    "Location": "URL of the created record",
-    "ETag": "The version of the record; on the board, a weak tag of its cards",
-    "X-Request-ID": "The request's id, as stored on the events it appended",
+    headers.EVENT_POSITION: "Position of the command's last event in the log",
+    headers.PROJECTION_POSITION: "Position the read model answered from",
+    headers.LOCATION: "URL of the created record",
+    headers.ETAG: "The version of the record; on the board, a weak tag of its cards",
+    headers.REQUEST_ID: "The request's id, as stored on the events it appended",
 }
-_INTEGER_HEADERS = frozenset({"X-Event-Position", "X-Projection-Position"})
+_INTEGER_HEADERS = frozenset({headers.EVENT_POSITION, headers.PROJECTION_POSITION})
 #: ``<uuid:appointment_id>`` in a Flask rule.
 _VARIABLE = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -56,7 +57,7 @@ def _problem(status: int) -> dict[str, Any]:
         "content": {PROBLEM_JSON: {"schema": schema}},
     }
     if status in (429, 503):
-        response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        response["headers"] = {headers.RETRY_AFTER: {"schema": {"type": "integer"}}}
     return response
 
 
@@ -64,7 +65,7 @@ def _not_modified(op: Operation) -> dict[str, Any]:
     """A 304 in ``errors`` means the operation answers If-None-Match: no body, the same headers."""
     return {
         "description": "Not modified: If-None-Match holds the current ETag",
-        "headers": {name: _header(name) for name in (*op.headers, "X-Request-ID")},
+        "headers": {name: _header(name) for name in (*op.headers, headers.REQUEST_ID)},
     }
 
 
@@ -80,7 +81,7 @@ def error_statuses(op: Operation) -> list[int]:
         statuses.add(422)
     if op.body is not None:
         statuses |= {400, 413, 415}
-    if op.headers and op.headers[0] == "X-Event-Position":
+    if op.headers and op.headers[0] == headers.EVENT_POSITION:
         statuses.add(422)  # a reused Idempotency-Key
     return sorted(statuses)
 
@@ -102,7 +103,7 @@ def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
     parameters.append(
         {
             "in": "header",
-            "name": "X-Request-ID",
+            "name": headers.REQUEST_ID,
             "required": False,
             "description": f"Kept as the request's id when it matches ^{REQUEST_ID.pattern}$;"
             " any other value (or none) is replaced by a generated id, answered in the response.",
@@ -119,11 +120,11 @@ def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
                 "schema": {"type": "string"},
             }
         )
-    if "X-Event-Position" in op.headers:
+    if headers.EVENT_POSITION in op.headers:
         parameters.append(
             {
                 "in": "header",
-                "name": "Idempotency-Key",
+                "name": headers.IDEMPOTENCY_KEY,
                 "required": False,
                 "description": "A retry with the same key and body returns the first outcome.",
                 "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]{1,128}$"},
@@ -135,7 +136,7 @@ def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
 def describe(op: Operation, rule: Rule, doc: str | None) -> dict[str, Any]:
     success: dict[str, Any] = {
         "description": op.summary,
-        "headers": {name: _header(name) for name in (*op.headers, "X-Request-ID")},
+        "headers": {name: _header(name) for name in (*op.headers, headers.REQUEST_ID)},
         "content": {op.media_type: {"schema": op.response or {"type": "object"}}},
     }
     if op.media_type != "application/json":

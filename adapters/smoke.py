@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.headers import EVENT_POSITION
+
 LOCATION = "smoke-test"
 BOARD = "/api/admin/appointments/board"
 STATS = "/api/admin/dashboard/stats"
@@ -93,7 +95,7 @@ class Smoke:
         }
         headers, appointment = self.client.expect(201, "POST", "/api/admin/appointments", body)
         self.state.update(id=appointment["id"], version=appointment["version"])
-        self.state["position"] = int(headers["X-Event-Position"])
+        self.state["position"] = int(headers[EVENT_POSITION])
         return f"booked {appointment['id']}"
 
     def board_shows_booking(self) -> str:

@@ -16,7 +16,7 @@ from adapters.api.appointment_json import (
 from adapters.api.context import changed, stamp
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.auth import require
-from adapters.headers import ETAG, EVENT_POSITION
+from adapters.headers import ETAG, EVENT_POSITION, LOCATION
 from adapters.runtime import components
 from adapters.schemas import (
     AppointmentQuerySchema,
@@ -58,7 +58,7 @@ def _command(summary: str, response: type, body: type | None = None, **more: Any
         AppointmentSchema,
         BookSchema,
         status=201,
-        headers=(*WRITE, "Location"),
+        headers=(*WRITE, LOCATION),
     ),
 )
 def book(body: dict[str, Any]) -> Reply:

@@ -188,6 +188,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The locations booked at, with today's appointments
+         * @description By id; today is the local date of STATUSBOARD_TIMEZONE. Role: viewer.
+         */
+        get: operations["locations_list_locations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/services": {
         parameters: {
             query?: never;
@@ -234,6 +254,26 @@ export interface paths {
          * @description Appointments already booked keep the name and price they were booked with. Role: admin.
          */
         patch: operations["services_update"];
+        trace?: never;
+    };
+    "/api/admin/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The staff seen on a location's appointments
+         * @description By name, then id; each under the name last given on an appointment. Role: viewer.
+         */
+        get: operations["locations_list_staff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/openapi.json": {
@@ -285,7 +325,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description This process's counters; under gunicorn, each worker has its own. No token needed.
+         * @description The whole server's counters (under ``serve``, every worker's and the supervisor's). No token needed.
          */
         get: operations["ops_metrics"];
         put?: never;
@@ -555,6 +595,17 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        Location: {
+            readonly id?: string;
+            /** @description Given when the location has a name. */
+            readonly name?: string;
+            /** @description Appointments on today's local date (STATUSBOARD_TIMEZONE). */
+            readonly appointments_today?: number;
+        };
+        LocationList: {
+            readonly items?: components["schemas"]["Location"][];
+            readonly position?: number;
+        };
         Service: {
             /** Format: uuid */
             readonly id?: string;
@@ -587,6 +638,16 @@ export interface components {
             price_cents?: number;
             duration_minutes?: number;
             active?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
+        };
+        StaffMember: {
+            readonly id?: string;
+            /** @description The name last given on an appointment. */
+            readonly name?: string;
+        };
+        StaffList: {
+            readonly location?: string;
+            readonly items?: components["schemas"]["StaffMember"][];
+            readonly position?: number;
         };
         Health: {
             readonly status?: string;
@@ -1624,6 +1685,83 @@ export interface operations {
             };
         };
     };
+    locations_list_locations: {
+        parameters: {
+            query?: {
+                /** @description Wait until the read model has processed this position. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The locations booked at, with today's appointments */
+            200: {
+                headers: {
+                    /** @description Position the read model answered from */
+                    "X-Projection-Position"?: number;
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationList"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: see errors, allowed or current_version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     services_list_services: {
         parameters: {
             query?: {
@@ -1989,6 +2127,84 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: see errors, allowed or current_version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    locations_list_staff: {
+        parameters: {
+            query: {
+                location: string;
+                /** @description Wait until the read model has processed this position. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The staff seen on a location's appointments */
+            200: {
+                headers: {
+                    /** @description Position the read model answered from */
+                    "X-Projection-Position"?: number;
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffList"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,7 +19,7 @@ import requests
 
 from adapters.app import MAX_BODY_BYTES
 from tests.e2e.conftest import STATUSBOARD, statusboard
-from tests.e2e.test_serve import free_port, wait_until_ready
+from tests.e2e.serve_support import free_port, wait_until_ready
 
 pytestmark = pytest.mark.slow
 
