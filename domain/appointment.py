@@ -29,10 +29,14 @@ STATE_FIELDS: tuple[str, ...] = (
 
 
 class Appointment(SharesImmutableState, Aggregate):
+    #: The version of the state a snapshot records.
+    class_version = 1
+
     class Event(StampedEvent):
         pass
 
     class Booked(Event, Aggregate.Created):
+        class_version = 1
         location_id: str
         starts_at: datetime
         ends_at: datetime
@@ -45,6 +49,7 @@ class Appointment(SharesImmutableState, Aggregate):
             aggregate.status_since = self.timestamp
 
     class Moved(Event):
+        class_version = 1
         from_status: str
         to_status: str
         reason: str | None
@@ -54,6 +59,7 @@ class Appointment(SharesImmutableState, Aggregate):
             aggregate.status_since = self.timestamp
 
     class Rescheduled(Event):
+        class_version = 1
         starts_at: datetime
         ends_at: datetime
 
@@ -61,24 +67,28 @@ class Appointment(SharesImmutableState, Aggregate):
             aggregate.starts_at, aggregate.ends_at = self.starts_at, self.ends_at
 
     class Assigned(Event):
+        class_version = 1
         staff: Staff | None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.staff = self.staff
 
     class NotesEdited(Event):
+        class_version = 1
         notes: str
 
         def apply(self, aggregate: Any) -> None:
             aggregate.notes = self.notes
 
     class ServiceLineAdded(Event):
+        class_version = 1
         line: ServiceLine
 
         def apply(self, aggregate: Any) -> None:
             aggregate.service_lines = merge_line(aggregate.service_lines, self.line)
 
     class ServiceLineRemoved(Event):
+        class_version = 1
         service_id: str
 
         def apply(self, aggregate: Any) -> None:
