@@ -59,9 +59,15 @@ class Appointment(SharesImmutableState, Aggregate):
             aggregate.status_since = self.timestamp
 
     class Rescheduled(Event):
-        class_version = 1
+        class_version = 2
         starts_at: datetime
         ends_at: datetime
+        reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 2 records why; reschedules before it gave no reason."""
+            state["reason"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.starts_at, aggregate.ends_at = self.starts_at, self.ends_at
@@ -175,11 +181,20 @@ class Appointment(SharesImmutableState, Aggregate):
         )
         return True
 
-    def reschedule(self, starts_at: object, ends_at: object, stamp: Stamp) -> bool:
+    def reschedule(
+        self, starts_at: object, ends_at: object, stamp: Stamp, reason: object = None
+    ) -> bool:
         starts, ends = values.schedule(starts_at, ends_at)
+        checked_reason = values.reason(reason)
         if (starts, ends) == (self.starts_at, self.ends_at):
             return False
-        self.trigger_event(self.Rescheduled, starts_at=starts, ends_at=ends, **stamp.event_fields())
+        self.trigger_event(
+            self.Rescheduled,
+            starts_at=starts,
+            ends_at=ends,
+            reason=checked_reason,
+            **stamp.event_fields(),
+        )
         return True
 
     def assign(self, staff: object, stamp: Stamp) -> bool:

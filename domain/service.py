@@ -49,11 +49,13 @@ class Service(SharesImmutableState, Aggregate):
 
     class Retired(Event):
         class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.active = False
 
     class Reactivated(Event):
         class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.active = True
 
