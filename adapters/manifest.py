@@ -7,10 +7,15 @@ rows are upcast as they are read.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
+
+from projections.catalog import build_projections
 
 #: The modules that define stored aggregates and their events.
 MODULES = ("domain.appointment", "domain.service", "application.idempotency")
@@ -67,3 +72,55 @@ def event_versions() -> dict[str, int]:
 def snapshot_versions() -> dict[str, int]:
     """Each aggregate's topic and the version of the state its snapshots record."""
     return {get_topic(cls): getattr(cls, "class_version", 1) for cls in stored_aggregate_types()}
+
+
+def projection_fingerprints() -> dict[str, str]:
+    """Each projection's tables and the events it folds, in a short digest: a release whose
+    digest differs shapes or fills that read model differently, so rolling back to it (or
+    forward from it) means rebuilding that projection."""
+    fingerprints = {}
+    for name, projection in build_projections("UTC").items():
+        text = "\n".join([*projection.ddl(1), *projection.topics])
+        fingerprints[name] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return fingerprints
+
+
+def current_manifest() -> dict[str, Any]:
+    return {
+        "events": event_versions(),
+        "snapshots": snapshot_versions(),
+        "projections": projection_fingerprints(),
+    }
+
+
+def log_versions(recorder: Any, batch_size: int = 5000) -> dict[tuple[str, int], int]:
+    """Every (event type, version) the log holds, and the position of its first event.
+
+    Reads the stored rows, not the events: a type this code does not know is reported, not
+    raised."""
+    found: dict[tuple[str, int], int] = {}
+    start = 1
+    while batch := recorder.select_notifications(start=start, limit=batch_size):
+        for notification in batch:
+            key = (notification.topic, _stored_version(notification.state))
+            found.setdefault(key, notification.id)
+        start = batch[-1].id + 1
+    return found
+
+
+def _stored_version(state: bytes) -> int:
+    """The library writes ``class_version`` into the state only from version 2 on."""
+    if b'"class_version"' not in state:
+        return 1
+    return int(json.loads(state).get("class_version", 1))
+
+
+def unreadable(
+    held: dict[tuple[str, int], int], events: dict[str, int]
+) -> list[tuple[str, int, int]]:
+    """(type, version, first position) of what a release that reads ``events`` cannot read."""
+    return sorted(
+        (topic, version, position)
+        for (topic, version), position in held.items()
+        if version > events.get(topic, 0)
+    )
