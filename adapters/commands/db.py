@@ -8,7 +8,9 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask.cli import AppGroup
 
-from adapters.runtime import open_application, runtime
+from adapters.restored import rebuild_ahead
+from adapters.runtime import open_application, open_read_side, runtime
+from adapters.settings import Settings
 from adapters.tokens import TokenStore
 from projections.schema import create_tables
 from storage.releases import SCHEMA_VERSION, SchemaVersionError, migrate, schema_version
@@ -41,7 +43,19 @@ def init() -> None:
         migrated = migrate(store, datetime.now(UTC))
     finally:
         store.close()
+    _rebuild_ahead(settings)
     click.echo(f"Tables are ready in {redacted(settings.database_url)} (schema version {migrated})")
+
+
+def _rebuild_ahead(settings: Settings) -> None:
+    """A restore may leave a read model ahead of the log: rebuilt before anything serves it."""
+    app = open_application(settings, create_table=False)
+    read_side = open_read_side(settings)
+    try:
+        rebuild_ahead(app, read_side, settings.timezone, click.echo)
+    finally:
+        read_side.close()
+        app.close()
 
 
 def register(group: click.Group) -> None:
