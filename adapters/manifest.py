@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -93,14 +94,17 @@ def current_manifest() -> dict[str, Any]:
     }
 
 
-def log_versions(recorder: Any, batch_size: int = 5000) -> dict[tuple[str, int], int]:
-    """Every (event type, version) the log holds, and the position of its first event.
+def log_versions(
+    recorder: Any, topics: Sequence[str] = (), batch_size: int = 5000
+) -> dict[tuple[str, int], int]:
+    """Every (event type, version) the log holds (of ``topics``, if given), and the position of
+    its first event.
 
     Reads the stored rows, not the events: a type this code does not know is reported, not
     raised."""
     found: dict[tuple[str, int], int] = {}
     start = 1
-    while batch := recorder.select_notifications(start=start, limit=batch_size):
+    while batch := recorder.select_notifications(start=start, limit=batch_size, topics=topics):
         for notification in batch:
             key = (notification.topic, _stored_version(notification.state))
             found.setdefault(key, notification.id)
@@ -124,3 +128,21 @@ def unreadable(
         for (topic, version), position in held.items()
         if version > events.get(topic, 0)
     )
+
+
+def unreadable_in_log(
+    recorder: Any, manifests: Sequence[dict[str, Any]]
+) -> list[tuple[str, int, int]]:
+    """What the log holds that this code cannot read, of what the given (recorded) releases
+    write: the log is read only for the types some release writes newer than this code reads,
+    so with none, this costs nothing."""
+    mine = event_versions()
+    newer = {
+        topic
+        for manifest in manifests
+        for topic, version in manifest.get("events", {}).items()
+        if version > mine.get(topic, 0)
+    }
+    if not newer:
+        return []
+    return unreadable(log_versions(recorder, sorted(newer)), mine)

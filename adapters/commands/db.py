@@ -8,12 +8,19 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask.cli import AppGroup
 
+from adapters.manifest import unreadable_in_log
 from adapters.restored import rebuild_ahead
 from adapters.runtime import open_application, open_read_side, runtime
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
 from projections.schema import create_tables
-from storage.releases import SCHEMA_VERSION, SchemaVersionError, migrate, schema_version
+from storage.releases import (
+    SCHEMA_VERSION,
+    SchemaVersionError,
+    all_releases,
+    migrate,
+    schema_version,
+)
 from storage.sql import SqlStore
 
 db = AppGroup("db", help="The database's tables.")
@@ -43,15 +50,24 @@ def init() -> None:
         migrated = migrate(store, datetime.now(UTC))
     finally:
         store.close()
-    _rebuild_ahead(settings)
+    _check_log_and_read_models(settings)
     click.echo(f"Tables are ready in {redacted(settings.database_url)} (schema version {migrated})")
 
 
-def _rebuild_ahead(settings: Settings) -> None:
-    """A restore may leave a read model ahead of the log: rebuilt before anything serves it."""
+def _check_log_and_read_models(settings: Settings) -> None:
+    """Refuses a log this release cannot read (a rollback too far); then rebuilds any read
+    model a restore left ahead of the log, before anything serves it."""
     app = open_application(settings, create_table=False)
     read_side = open_read_side(settings)
     try:
+        manifests = [release.manifest for release in all_releases(read_side.store)]
+        refused = unreadable_in_log(app.recorder, manifests)
+        if refused:
+            raise click.ClickException(
+                "this release cannot read events in the log; run the release that wrote them"
+                " (statusboard release list): "
+                + "; ".join(f"{t} version {v} (first at position {p})" for t, v, p in refused)
+            )
         rebuild_ahead(app, read_side, settings.timezone, click.echo)
     finally:
         read_side.close()

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from adapters.manifest import current_manifest
 from adapters.runtime import open_read_side
+from domain.appointment import Appointment
 from domain.stamp import Stamp
 from storage.releases import (
     SCHEMA_VERSION,
@@ -201,3 +204,38 @@ class TestSchemaVersion:
 
         assert f"at schema version {SCHEMA_VERSION + 1}" in str(refused.value)
         assert "run a release at least that new" in str(refused.value)
+
+
+def append_newer_reschedule(app: Flask) -> int:
+    """A reschedule as a newer release would store it: one version past this code's."""
+    board = runtime(app).components.board
+    (last,) = [n for n in board.recorder.select_notifications(1, 100) if n.topic == RESCHEDULED]
+    state = json.loads(last.state)
+    state["class_version"] = state["class_version"] + 1
+    event = StoredEvent(last.originator_id, last.originator_version + 1, RESCHEDULED, b"")
+    board.recorder.insert_events([replace(event, state=json.dumps(state).encode())])
+    return board.head_position()
+
+
+class TestRollbackRefusedAtStart:
+    def test_db_init_refuses_a_log_holding_events_this_release_cannot_read(
+        self, app: Flask, runner: FlaskCliRunner, rescheduled: int
+    ) -> None:
+        newer = Appointment.Rescheduled.class_version + 1
+        older(app, "newer", events={RESCHEDULED: newer})
+        position = append_newer_reschedule(app)
+
+        refused = runner.invoke(args=["db", "init"])
+
+        assert refused.exit_code == 1
+        assert "this release cannot read events in the log" in refused.output
+        assert f"{RESCHEDULED} version {newer} (first at position {position})" in refused.output
+
+    def test_a_newer_release_that_wrote_nothing_newer_lets_db_init_run(
+        self, app: Flask, runner: FlaskCliRunner, rescheduled: int
+    ) -> None:
+        older(app, "newer", events={RESCHEDULED: Appointment.Rescheduled.class_version + 1})
+
+        initialised = runner.invoke(args=["db", "init"])
+
+        assert initialised.exit_code == 0, initialised.output
