@@ -77,6 +77,8 @@ def check_schema(store: SqlStore, known: int = SCHEMA_VERSION) -> None:
 
 def migrate(store: SqlStore, now: datetime, known: int = SCHEMA_VERSION) -> int:
     """Brings the tables to ``known``; safe to run again, and by several processes at once."""
+    if schema_version(store) == known:
+        return known  # the usual case, answered without a write
     with store.transaction() as cursor:
         if store.dialect == "postgres":
             cursor.execute("SELECT pg_advisory_xact_lock(23306, 1)")
@@ -86,6 +88,8 @@ def migrate(store: SqlStore, now: datetime, known: int = SCHEMA_VERSION) -> int:
         found = 0 if row is None else int(row[0])
         if found > known:
             raise SchemaVersionError(found, known)
+        if found == known:
+            return known
         for version in range(found + 1, known + 1):
             for statement in MIGRATIONS[version]:
                 cursor.execute(statement)
