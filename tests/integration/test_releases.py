@@ -19,10 +19,13 @@ from adapters.runtime import open_read_side
 from domain.appointment import Appointment
 from domain.stamp import Stamp
 from storage.releases import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     Release,
     SchemaVersionError,
+    check_schema,
     find_release,
+    migrate,
     record_release,
     schema_version,
 )
@@ -239,3 +242,21 @@ class TestRollbackRefusedAtStart:
         initialised = runner.invoke(args=["db", "init"])
 
         assert initialised.exit_code == 0, initialised.output
+
+
+class TestMigrations:
+    def test_a_new_schema_version_is_applied_once_and_older_code_then_refuses_it(
+        self, app: Flask, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = store_of(app)
+        probe = "CREATE TABLE schema_probe (id INTEGER PRIMARY KEY)"  # fails if run twice
+        monkeypatch.setitem(MIGRATIONS, SCHEMA_VERSION + 1, (probe,))
+        now = datetime.now(UTC)
+
+        first = migrate(store, now, known=SCHEMA_VERSION + 1)
+        again = migrate(store, now, known=SCHEMA_VERSION + 1)
+
+        assert first == again == schema_version(store) == SCHEMA_VERSION + 1
+        assert store.fetchone("SELECT count(*) FROM schema_probe")[0] == 0
+        with pytest.raises(SchemaVersionError):
+            check_schema(store)
