@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from adapters.manifest import event_versions
 from application.statusboard import StatusBoard
@@ -45,6 +47,24 @@ def write_era(app: StatusBoard, era: int) -> None:
     clock = iter(
         datetime(2026, 12, 1, 8, tzinfo=UTC) + timedelta(days=era, minutes=m) for m in range(99)
     )
+    cut_id = write_catalog(app, era, clock)
+    starts = datetime(2027, 1, era, 9, tzinfo=UTC)
+    write_ada(app, era, clock, starts, cut_id)
+    desk = Stamp(actor="golden-desk", request_id=f"golden-req-{era}")
+    with occurring_at(next(clock)):
+        bob = app.book_appointment(
+            location_id=f"golden-{era}",
+            starts_at=starts,
+            customer={"name": "Bob"},
+            services=[{"code": f"WASH-{era}"}],
+            stamp=desk,
+        ).aggregate
+    with occurring_at(next(clock)):
+        app.move_appointment(bob.id, "no_show", 1, stamp=desk)
+
+
+def write_catalog(app: StatusBoard, era: int, clock: Iterator[datetime]) -> UUID:
+    """Two services, one updated, one retired and reactivated; the updated one's id."""
     cut, wash = f"CUT-{era}", f"WASH-{era}"
     for code, name, price, minutes in ((cut, "Haircut", 2500, 30), (wash, "Wash", 800, 15)):
         with occurring_at(next(clock)):
@@ -64,22 +84,28 @@ def write_era(app: StatusBoard, era: int) -> None:
         app.retire_service(wash_id, 1, stamp=ADMIN)
     with occurring_at(next(clock)):
         app.reactivate_service(wash_id, 2, stamp=ADMIN)
-    starts = datetime(2027, 1, era, 9, tzinfo=UTC)
-    desk = Stamp(
+    return cut_id
+
+
+def write_ada(
+    app: StatusBoard, era: int, clock: Iterator[datetime], starts: datetime, cut_id: UUID
+) -> None:
+    """A keyed booking taken through every kind of change to completion."""
+    keyed = Stamp(
         actor="golden-desk", request_id=f"golden-req-{era}", idempotency_key=f"golden-{era}"
     )
     with occurring_at(next(clock)):
         ada = app.book_appointment(
             location_id=f"golden-{era}",
             starts_at=starts,
-            stamp=desk,
+            stamp=keyed,
             notes="first visit",
             customer={
                 "name": "Ada Lovelace",
                 "phone": "+44 20 7946 0000",
                 "email": "ada@example.com",
             },
-            services=[{"code": cut, "quantity": 1}],
+            services=[{"code": f"CUT-{era}", "quantity": 1}],
             staff={"id": "s-1", "name": "Grace"},
         ).aggregate
     desk = Stamp(actor="golden-desk", request_id=f"golden-req-{era}")
@@ -88,7 +114,7 @@ def write_era(app: StatusBoard, era: int) -> None:
         lambda v: reschedule(app, ada.id, v, starts + timedelta(minutes=30), desk),
         lambda v: app.edit_appointment(ada.id, v, staff={"id": "s-2", "name": "Alan"}, stamp=desk),
         lambda v: app.edit_appointment(ada.id, v, notes="allergic to lavender", stamp=desk),
-        lambda v: app.add_service_line(ada.id, v, wash, 2, stamp=desk),
+        lambda v: app.add_service_line(ada.id, v, f"WASH-{era}", 2, stamp=desk),
         lambda v: app.remove_service_line(ada.id, v, str(cut_id), stamp=desk),
         lambda v: app.move_appointment(ada.id, "in_progress", v, stamp=desk),
         lambda v: app.move_appointment(ada.id, "ready", v, stamp=desk),
@@ -98,16 +124,6 @@ def write_era(app: StatusBoard, era: int) -> None:
     for step in steps:
         with occurring_at(next(clock)):
             version = step(version).version
-    with occurring_at(next(clock)):
-        bob = app.book_appointment(
-            location_id=f"golden-{era}",
-            starts_at=starts,
-            customer={"name": "Bob"},
-            services=[{"code": wash}],
-            stamp=desk,
-        ).aggregate
-    with occurring_at(next(clock)):
-        app.move_appointment(bob.id, "no_show", 1, stamp=desk)
 
 
 def reschedule(app: StatusBoard, ident: Any, version: int, starts: datetime, stamp: Stamp) -> Any:
