@@ -12,8 +12,12 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from adapters.app import create_app
+from adapters.runtime import EXTENSION
+from adapters.settings import Settings
 from domain.appointment import Appointment
 from projections.follower import Follower, ProjectionFailedError
+from projections.runner import Runner
 from storage.versions import NewerEventVersionError
 from tests.integration.test_projection_harness import ADMIN, NINE, ReadModel
 
@@ -106,3 +110,31 @@ class TestCorruptedEvent:
             catch_up(model, "board")
 
         assert (stopped.value.position, stopped.value.topic) == (position, RESCHEDULED)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+class TestStoppedProjectionIsShown:
+    def test_status_and_readiness_name_the_position_and_type_while_the_rest_run(
+        self, model: ReadModel
+    ) -> None:
+        position = append_raw(model, RESCHEDULED, newer_reschedule(model))
+        projections = [model.projections["board"], model.projections["services"]]
+        runner = Runner(model.app, model.store, projections, model.url, poll_interval=0.1)
+        runner.start()
+        try:
+            runner.workers[0].join(10)
+            followed = model.read_side.wait_for("services", model.app.head_position(), 10)
+            statuses = {s.name: s for s in model.read_side.status(model.app)}
+            app = create_app(Settings(database_url=model.url, embedded_projections=False))
+            ready = app.test_client().get("/readyz")
+            app.extensions[EXTENSION].close()
+        finally:
+            runner.stop()
+
+        stopped = f"stopped at position {position} ({RESCHEDULED})"
+        assert not statuses["board"].running and stopped in (statuses["board"].reason or "")
+        assert followed  # the services projection folds past the event it does not take
+        assert ready.status_code == 503
+        assert f"projection board is not running: projection board {stopped}" in ready.get_data(
+            as_text=True
+        )
