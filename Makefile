@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: venv .venv run test lint stress loadtest clean
+.PHONY: venv .venv run test lint stress loadtest rollback-drill clean
 
 venv .venv: $(STAMP)
 
@@ -39,6 +39,11 @@ stress: $(STAMP)
 # more options through ARGS, e.g. ARGS="--profile full" (see benchmarks/load/run.py).
 loadtest: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.load.run $(if $(URL),--url '$(URL)' --token '$(TOKEN)') $(ARGS)
+
+# The previous release (the last tag, or REF=<tag or commit>) and HEAD side by side on a
+# scratch PostgreSQL database (127.0.0.1:5432): roll out, check, roll back, roll forward.
+rollback-drill: $(STAMP)
+	$(BIN)/python deploy/rollback_drill.py $(if $(REF),--ref '$(REF)') $(ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from adapters import openapi
 from adapters.api.operation import Operation, operation
 from adapters.errors import NotReadyError
+from adapters.restored import projections_ahead
 from adapters.runtime import components
 from adapters.schemas import HealthSchema, ReadySchema
 from application.errors import StorageUnavailableError
@@ -39,6 +40,11 @@ def readyz() -> dict[str, Any]:
         raise NotReadyError(["database unreachable"]) from error
     statuses = found.read_side.status(found.board)
     reasons = [reason for status in statuses for reason in _lagging(status)]
+    if any(status.position > status.head for status in statuses):
+        reasons += [
+            f"projection {name} is ahead of the log (position {position}): rebuild it"
+            for name, position in projections_ahead(found.board, found.read_side).items()
+        ]
     if reasons:
         raise NotReadyError(reasons)
     return {"status": "ready", "reasons": [], "projections": statuses}

@@ -7,6 +7,7 @@ import atexit
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app
 
@@ -17,6 +18,7 @@ from projections.embedded import EmbeddedProjections
 from projections.readside import ReadSide
 from projections.schema import create_tables
 from storage.eventstore import StoreOptions, store_env
+from storage.releases import check_schema, migrate
 
 EXTENSION = "statusboard"
 
@@ -41,13 +43,22 @@ def open_application(settings: Settings, *, create_table: bool | None = None) ->
 
 
 def open_read_side(settings: Settings, *, durable_commits: bool = True) -> ReadSide:
-    return ReadSide.open(
+    """The read side, once the tables are at the schema version this release runs against."""
+    read_side = ReadSide.open(
         settings.database_url,
         timezone=settings.timezone,
         pool_size=settings.pool_size,
         lock_timeout_seconds=settings.lock_timeout_seconds,
         durable_commits=durable_commits,
     )
+    try:
+        if settings.create_table:
+            migrate(read_side.store, datetime.now(UTC))
+        check_schema(read_side.store)
+    except BaseException:
+        read_side.close()
+        raise
+    return read_side
 
 
 def build(settings: Settings) -> Components:

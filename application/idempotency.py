@@ -27,7 +27,11 @@ def fingerprint(command: str, arguments: dict[str, Any]) -> str:
 
 
 class IdempotencyRecord(Aggregate):
+    #: The version of the state a snapshot records.
+    class_version = 1
+
     class Recorded(Aggregate.Created):
+        class_version = 1
         key: str
         fingerprint: str
         aggregate_id: UUID

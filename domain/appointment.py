@@ -29,10 +29,14 @@ STATE_FIELDS: tuple[str, ...] = (
 
 
 class Appointment(SharesImmutableState, Aggregate):
+    #: The version of the state a snapshot records.
+    class_version = 1
+
     class Event(StampedEvent):
         pass
 
     class Booked(Event, Aggregate.Created):
+        class_version = 1
         location_id: str
         starts_at: datetime
         ends_at: datetime
@@ -45,6 +49,7 @@ class Appointment(SharesImmutableState, Aggregate):
             aggregate.status_since = self.timestamp
 
     class Moved(Event):
+        class_version = 1
         from_status: str
         to_status: str
         reason: str | None
@@ -54,31 +59,42 @@ class Appointment(SharesImmutableState, Aggregate):
             aggregate.status_since = self.timestamp
 
     class Rescheduled(Event):
+        class_version = 2
         starts_at: datetime
         ends_at: datetime
+        reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 2 records why; reschedules before it gave no reason."""
+            state["reason"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.starts_at, aggregate.ends_at = self.starts_at, self.ends_at
 
     class Assigned(Event):
+        class_version = 1
         staff: Staff | None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.staff = self.staff
 
     class NotesEdited(Event):
+        class_version = 1
         notes: str
 
         def apply(self, aggregate: Any) -> None:
             aggregate.notes = self.notes
 
     class ServiceLineAdded(Event):
+        class_version = 1
         line: ServiceLine
 
         def apply(self, aggregate: Any) -> None:
             aggregate.service_lines = merge_line(aggregate.service_lines, self.line)
 
     class ServiceLineRemoved(Event):
+        class_version = 1
         service_id: str
 
         def apply(self, aggregate: Any) -> None:
@@ -165,11 +181,20 @@ class Appointment(SharesImmutableState, Aggregate):
         )
         return True
 
-    def reschedule(self, starts_at: object, ends_at: object, stamp: Stamp) -> bool:
+    def reschedule(
+        self, starts_at: object, ends_at: object, stamp: Stamp, reason: object = None
+    ) -> bool:
         starts, ends = values.schedule(starts_at, ends_at)
+        checked_reason = values.reason(reason)
         if (starts, ends) == (self.starts_at, self.ends_at):
             return False
-        self.trigger_event(self.Rescheduled, starts_at=starts, ends_at=ends, **stamp.event_fields())
+        self.trigger_event(
+            self.Rescheduled,
+            starts_at=starts,
+            ends_at=ends,
+            reason=checked_reason,
+            **stamp.event_fields(),
+        )
         return True
 
     def assign(self, staff: object, stamp: Stamp) -> bool:

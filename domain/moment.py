@@ -31,7 +31,12 @@ def event_time() -> datetime:
 
 class StampedEvent(Aggregate.Event):
     """What every event of ours records besides its change: who, in which request, under
-    which idempotency key, and when."""
+    which idempotency key, and when.
+
+    Every stored event type names its ``class_version``. Events stay in the log forever, so a
+    changed shape is a new version with a static ``upcast_vN_vM`` from the one before, which
+    the library runs on old rows as they are read; the class keeps its name and module (or
+    its old topic is registered)."""
 
     actor: str
     request_id: str

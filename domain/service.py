@@ -25,10 +25,14 @@ def service_id_for(code: str) -> UUID:
 
 
 class Service(SharesImmutableState, Aggregate):
+    #: The version of the state a snapshot records.
+    class_version = 1
+
     class Event(StampedEvent):
         pass
 
     class Added(Event, Aggregate.Created):
+        class_version = 1
         code: str
         name: str
         category: str
@@ -36,6 +40,7 @@ class Service(SharesImmutableState, Aggregate):
         duration_minutes: int
 
     class Updated(Event):
+        class_version = 1
         changes: dict[str, Any]
 
         def apply(self, aggregate: Any) -> None:
@@ -43,10 +48,14 @@ class Service(SharesImmutableState, Aggregate):
                 setattr(aggregate, name, value)
 
     class Retired(Event):
+        class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.active = False
 
     class Reactivated(Event):
+        class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.active = True
 

@@ -67,6 +67,11 @@ def _lag_seconds(app: StatusBoard, position: int, topics: tuple[str, ...]) -> fl
     waiting = app.recorder.select_notifications(start=position + 1, limit=1, topics=topics)
     if not waiting:
         return 0.0
-    event = app.mapper.to_domain_event(waiting[0])
+    try:
+        event = app.mapper.to_domain_event(waiting[0])
+    except Exception:
+        # An event this release cannot read stops its projection, and the status says so:
+        # its age is then unknown, but the status must not fail with it.
+        return None
     timestamp: datetime = event.timestamp  # type: ignore[attr-defined]
     return max((datetime.now(UTC) - timestamp).total_seconds(), 0.0)

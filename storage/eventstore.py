@@ -19,6 +19,7 @@ from psycopg.errors import LockNotAvailable
 
 from storage.pools import SweepingCheck
 from storage.urls import MEMORY_URL, is_postgres, is_sqlite, sqlite_path
+from storage.versions import MAPPER_TOPIC
 
 #: How the library retries a statement that lost its connection: ten tries, 0.2 s apart.
 _ATTEMPTS = 10
@@ -178,6 +179,7 @@ def store_env(database_url: str, options: StoreOptions = StoreOptions()) -> dict
     env = {
         "CREATE_TABLE": "y" if options.create_table else "n",
         "AGGREGATE_CACHE_MAXSIZE": str(options.cache_size),
+        "MAPPER_TOPIC": MAPPER_TOPIC,
     }
     if database_url == MEMORY_URL:
         env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
