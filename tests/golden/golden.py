@@ -20,9 +20,10 @@ from application.idempotency import IdempotencyRecord
 from application.statusboard import StatusBoard
 from domain.appointment import Appointment
 from domain.service import Service
+from projections.activity import ActivityFilter
 from projections.catalog import build_projections
 from projections.follower import Follower
-from projections.readside import ActivityFilter, ReadSide
+from projections.readside import ReadSide
 from projections.schema import create_tables
 from storage.eventstore import store_env
 

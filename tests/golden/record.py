@@ -60,7 +60,7 @@ def write_era(app: StatusBoard, era: int) -> None:
             stamp=desk,
         ).aggregate
     with occurring_at(next(clock)):
-        app.move_appointment(bob.id, "no_show", 1, stamp=desk)
+        app.move_appointment(bob.id, "no_show", expected_version=1, stamp=desk)
 
 
 def write_catalog(app: StatusBoard, era: int, clock: Iterator[datetime]) -> UUID:
@@ -78,12 +78,14 @@ def write_catalog(app: StatusBoard, era: int, clock: Iterator[datetime]) -> UUID
             )
     with occurring_at(next(clock)):
         cut_id = app.get_service_by_code(cut).id
-        app.update_service(cut_id, 1, {"price_cents": 2700, "name": "Cut and style"}, stamp=ADMIN)
+        app.update_service(
+            cut_id, {"price_cents": 2700, "name": "Cut and style"}, expected_version=1, stamp=ADMIN
+        )
     with occurring_at(next(clock)):
         wash_id = app.get_service_by_code(wash).id
-        app.retire_service(wash_id, 1, stamp=ADMIN)
+        app.retire_service(wash_id, expected_version=1, stamp=ADMIN)
     with occurring_at(next(clock)):
-        app.reactivate_service(wash_id, 2, stamp=ADMIN)
+        app.reactivate_service(wash_id, expected_version=2, stamp=ADMIN)
     return cut_id
 
 
@@ -110,15 +112,19 @@ def write_ada(
         ).aggregate
     desk = Stamp(actor="golden-desk", request_id=f"golden-req-{era}")
     steps = [
-        lambda v: app.move_appointment(ada.id, "checked_in", v, stamp=desk),
+        lambda v: app.move_appointment(ada.id, "checked_in", expected_version=v, stamp=desk),
         lambda v: reschedule(app, ada.id, v, starts + timedelta(minutes=30), desk),
-        lambda v: app.edit_appointment(ada.id, v, staff={"id": "s-2", "name": "Alan"}, stamp=desk),
-        lambda v: app.edit_appointment(ada.id, v, notes="allergic to lavender", stamp=desk),
-        lambda v: app.add_service_line(ada.id, v, f"WASH-{era}", 2, stamp=desk),
-        lambda v: app.remove_service_line(ada.id, v, str(cut_id), stamp=desk),
-        lambda v: app.move_appointment(ada.id, "in_progress", v, stamp=desk),
-        lambda v: app.move_appointment(ada.id, "ready", v, stamp=desk),
-        lambda v: app.move_appointment(ada.id, "completed", v, stamp=desk),
+        lambda v: app.edit_appointment(
+            ada.id, expected_version=v, staff={"id": "s-2", "name": "Alan"}, stamp=desk
+        ),
+        lambda v: app.edit_appointment(
+            ada.id, expected_version=v, notes="allergic to lavender", stamp=desk
+        ),
+        lambda v: app.add_service_line(ada.id, f"WASH-{era}", 2, expected_version=v, stamp=desk),
+        lambda v: app.remove_service_line(ada.id, str(cut_id), expected_version=v, stamp=desk),
+        lambda v: app.move_appointment(ada.id, "in_progress", expected_version=v, stamp=desk),
+        lambda v: app.move_appointment(ada.id, "ready", expected_version=v, stamp=desk),
+        lambda v: app.move_appointment(ada.id, "completed", expected_version=v, stamp=desk),
     ]
     version = 1
     for step in steps:

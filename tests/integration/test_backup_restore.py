@@ -21,7 +21,7 @@ from adapters.app import create_app
 from adapters.restored import projections_ahead
 from adapters.runtime import EXTENSION
 from adapters.settings import Settings
-from projections.catalog import build_projections
+from projections.catalog import NAMES, build_projections
 from projections.follower import Follower
 from tests.integration.test_projection_harness import NINE, ReadModel
 
@@ -97,7 +97,7 @@ def restored(backup: Path, restored_url: str) -> Iterator[Flask]:
 
 def positions(app: Flask) -> dict[str, int]:
     read_side = app.extensions[EXTENSION].components.read_side
-    return {name: read_side.position(name) for name in ("board", "stats", "services", "activity")}
+    return {name: read_side.position(name) for name in NAMES}
 
 
 def cut_log_short(url: str, events: int) -> None:

@@ -67,7 +67,9 @@ def rescheduled(app: Flask, client: Any, haircut: dict[str, Any]) -> int:
     board = runtime(app).components.board
     starts = datetime.fromisoformat(booked["starts_at"]) + timedelta(hours=1)
     ident = UUID(booked["id"])
-    outcome = board.edit_appointment(ident, booked["version"], starts_at=starts, stamp=DESK)
+    outcome = board.edit_appointment(
+        ident, expected_version=booked["version"], starts_at=starts, stamp=DESK
+    )
     return outcome.position
 
 
