@@ -129,6 +129,9 @@ def read_models(app: StatusBoard, url: str) -> dict[str, Any]:
                 "stats": [read_side.stats(loc, date.fromisoformat(d)) for loc, d in days],
                 "services": read_side.services(limit=100),
                 "activity": read_side.activity(ActivityFilter(), limit=1000),
+                # "today" is the log's first day, so the count of the day's appointments stays put.
+                "locations": read_side.locations(date.fromisoformat(days[0][1])),
+                "staff": [read_side.staff(loc) for loc in sorted({loc for loc, _ in days})],
             }
         )
     finally:
