@@ -9,6 +9,7 @@ import pytest
 
 from storage.eventstore import store_env
 from tests.integration.app_support import ANN, CountingBoard
+from tests.support import add_haircut
 
 
 @pytest.fixture(
@@ -21,14 +22,7 @@ def app_workers(request: pytest.FixtureRequest) -> Iterator[tuple[CountingBoard,
     """Ann's worker and Bob's, with the service BOOKING books in the catalog."""
     url: str = request.getfixturevalue(f"{request.param}_url")
     first, second = CountingBoard(store_env(url)), CountingBoard(store_env(url))
-    first.add_service(
-        code="CUT",
-        name="Haircut",
-        category="hair",
-        price_cents=2500,
-        duration_minutes=30,
-        stamp=ANN,
-    )
+    add_haircut(first, ANN)
     yield first, second
     first.close()
     second.close()
