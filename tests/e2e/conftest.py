@@ -20,18 +20,6 @@ from tests.e2e.web_support import browser, context, site  # noqa: F401 - the bro
 STATUSBOARD = str(Path(sys.executable).with_name("statusboard"))
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def store_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, empty database, once on SQLite and once on PostgreSQL."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    return url
-
-
 @pytest.fixture
 def app(store_url: str) -> Iterator[Flask]:
     """The app as a deployment has it: tables are made by `db init`, not by the app."""

@@ -35,7 +35,8 @@ from projections.catalog import NAMES, build_projections
 from projections.readside import ReadSide
 from projections.rebuild import Rebuild
 from projections.verify import verify_all
-from tests.integration.http_support import API, DAY, HAIRCUT, booking, runtime, settings_for
+from tests.integration.http_support import API, DAY, booking, runtime, settings_for
+from tests.support import HAIRCUT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.stress, pytest.mark.slow]
 
