@@ -21,14 +21,6 @@ GRACE = {"id": "s-1", "name": "Grace"}
 ALAN = {"id": "s-2", "name": "Alan"}
 
 
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side, on each store."""
-    model = ReadModel(database_url)
-    yield model
-    model.close()
-
-
 class TestBoardCards:
     def test_cards_are_ordered_by_start_then_customer_name_then_id(self, model: ReadModel) -> None:
         later = model.book("Ada", starts_at=NINE + minutes(30))

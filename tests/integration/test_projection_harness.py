@@ -21,6 +21,7 @@ from projections.catalog import build_projections
 from projections.follower import Follower
 from projections.readside import ReadSide
 from projections.rebuild import Rebuild
+from projections.runner import Runner
 from projections.schema import create_tables, live_generation
 from projections.stats import Stats
 from storage.eventstore import store_env
@@ -74,6 +75,10 @@ class ReadModel:
     def close(self) -> None:
         self.read_side.close()
         self.app.close()
+
+    def runner(self, **options: Any) -> Runner:
+        """A runner over every projection of this read side, not yet started."""
+        return Runner(self.app, self.store, self.projections.values(), self.url, **options)
 
     # Commands, at known moments so stays and days are deterministic.
 

@@ -74,13 +74,6 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> Statements:
     return Statements(monkeypatch)
 
 
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    model = ReadModel(database_url)
-    yield model
-    model.close()
-
-
 class OnPostgres:
     """On PostgreSQL only: what the tests of these classes show is particular to it."""
 
