@@ -23,7 +23,7 @@ from domain.errors import FieldError, InvalidTransitionError
 from domain.service import service_id_for
 from domain.stamp import Stamp
 from storage.eventstore import store_env
-from tests.support import add_haircut
+from tests.support import HAIRCUT, add_haircut
 
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 ADMIN = Stamp(actor="admin", request_id="req-admin")
@@ -663,14 +663,7 @@ class TestServiceCatalog:
         with pytest.raises(DuplicateServiceError) as refused:
             appends_nothing(
                 board,
-                lambda: board.add_service(
-                    code="CUT",
-                    name="Another cut",
-                    category="hair",
-                    price_cents=1,
-                    duration_minutes=5,
-                    stamp=ANN,
-                ),
+                lambda: board.add_service(**(HAIRCUT | {"name": "Another cut"}), stamp=ANN),
             )
 
         assert refused.value.code == "CUT"

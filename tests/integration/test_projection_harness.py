@@ -33,7 +33,7 @@ LOCATION = "main-street"
 ADMIN = Stamp(actor="admin", request_id="req-admin")
 DESK = Stamp(actor="front-desk", request_id="req-desk")
 
-#: code, name, category, price in cents, minutes.
+CATALOG_FIELDS = ("code", "name", "category", "price_cents", "duration_minutes")
 CATALOG = (
     ("CUT", "Haircut", "Hair", 2500, 30),
     ("WASH", "Wash", "Hair", 800, 15),
@@ -47,15 +47,8 @@ def minutes(count: float) -> timedelta:
 
 def stock(app: StatusBoard) -> None:
     with occurring_at(BOOKED_AT - timedelta(days=30)):
-        for code, name, category, price_cents, duration in CATALOG:
-            app.add_service(
-                code=code,
-                name=name,
-                category=category,
-                price_cents=price_cents,
-                duration_minutes=duration,
-                stamp=ADMIN,
-            )
+        for row in CATALOG:
+            app.add_service(**dict(zip(CATALOG_FIELDS, row, strict=True)), stamp=ADMIN)
 
 
 class ReadModel:

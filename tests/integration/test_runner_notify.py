@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import closing
 
 import psycopg
 import pytest
@@ -30,10 +31,9 @@ def model(postgres_url: str) -> Iterator[ReadModel]:
 @pytest.fixture
 def writer(postgres_url: str) -> Iterator[StatusBoard]:
     """Another process's status board: its saves do not wake the runner directly."""
-    app = StatusBoard(store_env(postgres_url))
-    stock(app)
-    yield app
-    app.close()
+    with closing(StatusBoard(store_env(postgres_url))) as app:
+        stock(app)
+        yield app
 
 
 def start_runner(model: ReadModel, poll_interval: float, channel: str | None = None) -> Runner:
