@@ -11,11 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from adapters.app import create_app
 from adapters.auth import ROLES
 from storage.eventstore import store_env
 from tests.integration.app_support import ANN, CountingBoard
-from tests.integration.http_support import API, as_role, runtime, settings_for, token_store
+from tests.integration.http_support import API, as_role, serving, settings_for, token_store
 from tests.integration.test_projection_harness import ReadModel
 from tests.support import HAIRCUT, add_haircut
 
@@ -39,10 +38,8 @@ def app_workers(request: pytest.FixtureRequest) -> Iterator[tuple[CountingBoard,
 @pytest.fixture
 def app(store_url: str) -> Iterator[Flask]:
     """The service on a fresh database, with auth on and projections in process."""
-    app = create_app(settings_for(store_url))
-    app.config["TESTING"] = True
-    yield app
-    runtime(app).close()
+    with serving(settings_for(store_url)) as app:
+        yield app
 
 
 @pytest.fixture

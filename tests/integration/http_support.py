@@ -6,6 +6,8 @@ The fixtures they go with (``app``, ``tokens``, ``client``, ``runner``, ``haircu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from adapters.app import create_app
 from adapters.runtime import EXTENSION, Runtime
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
@@ -29,6 +32,17 @@ def settings_for(database_url: str, **changes: Any) -> Settings:
 
 #: For what only the HTTP layer decides: the store makes no difference there.
 sqlite_only = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[Flask]:
+    """The service under ``settings``, in testing mode, its runtime closed afterwards."""
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    try:
+        yield app
+    finally:
+        runtime(app).close()
 
 
 def runtime(app: Flask) -> Runtime:
