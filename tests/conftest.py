@@ -85,18 +85,6 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def store_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, empty database, once on SQLite and once on PostgreSQL."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    return url
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Any test that reaches the server is a postgres test, so `-m "not postgres"` leaves it out.
     for item in items:

@@ -1,7 +1,7 @@
-"""Builders for the HTTP tests: a booking, a move, a role's client, the problem envelope.
+"""Fixtures and builders for the HTTP tests: the app on each store, its tokens, a booking, a
+move, the problem envelope.
 
-The fixtures they go with (``app``, ``tokens``, ``client``, ``runner``, ``haircut``) live in
-``conftest.py``.
+``conftest.py`` imports the fixtures once; test modules import only the builders they call.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from adapters.app import create_app
+from adapters.auth import ROLES
 from adapters.runtime import EXTENSION, Runtime
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
+from tests.support import HAIRCUT
 
 API = "/api/admin"
 DAY = "2030-03-04"
@@ -30,8 +32,54 @@ def settings_for(database_url: str, **changes: Any) -> Settings:
     ).replace(**changes)
 
 
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def store_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database, once on SQLite and once on PostgreSQL."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
 #: For what only the HTTP layer decides: the store makes no difference there.
 sqlite_only = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def app(store_url: str) -> Iterator[Flask]:
+    """The service on a fresh database, with auth on and projections in process."""
+    with serving(settings_for(store_url)) as app:
+        yield app
+
+
+@pytest.fixture
+def tokens(app: Flask) -> dict[str, str]:
+    """A token per role, named after the role: the actor of what it changes."""
+    store = token_store(app)
+    return {role: store.issue(role, role)[1] for role in ROLES}
+
+
+@pytest.fixture
+def client(app: Flask, tokens: dict[str, str]) -> FlaskClient:
+    """A test client that calls as admin."""
+    return as_role(app, tokens, "admin")
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs statusboard commands against the app's database."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def haircut(client: FlaskClient) -> dict[str, Any]:
+    """A service in the catalog."""
+    response = client.post(f"{API}/services", json=HAIRCUT)
+    assert response.status_code == 201, response.json
+    return dict(response.json or {})
 
 
 @contextmanager
