@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures arrive as arguments named like their imports
 """Fixtures for the end-to-end tests: the statusboard command, in process and as a program."""
 
 from __future__ import annotations
@@ -16,20 +17,9 @@ from adapters.app import create_app
 from adapters.runtime import EXTENSION
 from adapters.settings import Settings
 from tests.e2e.web_support import browser, context, site  # noqa: F401 - the browser tests' fixtures
+from tests.integration.http_support import store_url  # noqa: F401 - a fresh store on each
 
 STATUSBOARD = str(Path(sys.executable).with_name("statusboard"))
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def store_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, empty database, once on SQLite and once on PostgreSQL."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    return url
 
 
 @pytest.fixture

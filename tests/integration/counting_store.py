@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from storage.sql import Cursor, SqlStore
 
 
@@ -60,3 +62,17 @@ class CountingStore(SqlStore):
             for sql in self.statements
             if sql.startswith(f"SELECT {columns}") and table.search(sql)
         )
+
+
+class RefusingStore(CountingStore):
+    """Runs everything on ``inner`` but, while ``refusing``, refuses every write as the store
+    does when another follower moved the position first."""
+
+    refusing = False
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
+        if write and self.refusing:
+            raise IntegrityError("another follower moved the position")
+        with super().transaction(write=write) as cursor:
+            yield cursor

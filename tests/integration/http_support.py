@@ -1,11 +1,13 @@
-"""Fixtures and builders for the HTTP tests: the app on each store, its tokens, a booking.
+"""Fixtures and builders for the HTTP tests: the app on each store, its tokens, a booking, a
+move, the problem envelope.
 
-Test modules import the fixtures they use by name.
+``conftest.py`` imports the fixtures once; test modules import only the builders they call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -18,16 +20,10 @@ from adapters.auth import ROLES
 from adapters.runtime import EXTENSION, Runtime
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
+from tests.support import HAIRCUT
 
 API = "/api/admin"
 DAY = "2030-03-04"
-HAIRCUT = {
-    "code": "CUT",
-    "name": "Haircut",
-    "category": "hair",
-    "price_cents": 2500,
-    "duration_minutes": 30,
-}
 
 
 def settings_for(database_url: str, **changes: Any) -> Settings:
@@ -43,7 +39,7 @@ def settings_for(database_url: str, **changes: Any) -> Settings:
     ]
 )
 def store_url(request: pytest.FixtureRequest) -> str:
-    """A fresh database, once on SQLite and once on PostgreSQL."""
+    """A fresh, empty database, once on SQLite and once on PostgreSQL."""
     url: str = request.getfixturevalue(f"{request.param}_url")
     return url
 
@@ -55,10 +51,8 @@ sqlite_only = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 @pytest.fixture
 def app(store_url: str) -> Iterator[Flask]:
     """The service on a fresh database, with auth on and projections in process."""
-    app = create_app(settings_for(store_url))
-    app.config["TESTING"] = True
-    yield app
-    runtime(app).close()
+    with serving(settings_for(store_url)) as app:
+        yield app
 
 
 @pytest.fixture
@@ -86,6 +80,17 @@ def haircut(client: FlaskClient) -> dict[str, Any]:
     response = client.post(f"{API}/services", json=HAIRCUT)
     assert response.status_code == 201, response.json
     return dict(response.json or {})
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[Flask]:
+    """The service under ``settings``, in testing mode, its runtime closed afterwards."""
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    try:
+        yield app
+    finally:
+        runtime(app).close()
 
 
 def runtime(app: Flask) -> Runtime:
@@ -134,6 +139,16 @@ def move(
         **more,
     }
     return client.post(f"{API}/appointments/{appointment['id']}/move", json=body)
+
+
+def downtown(after: TestResponse, **query: Any) -> dict[str, Any]:
+    """The query of a read of the day at downtown, no older than what ``after`` wrote."""
+    return {
+        "date": DAY,
+        "location": "downtown",
+        "min_position": after.headers["X-Event-Position"],
+        **query,
+    }
 
 
 def head(app: Flask) -> int:

@@ -23,6 +23,7 @@ from domain.errors import FieldError, InvalidTransitionError
 from domain.service import service_id_for
 from domain.stamp import Stamp
 from storage.eventstore import store_env
+from tests.support import HAIRCUT, add_haircut
 
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 ADMIN = Stamp(actor="admin", request_id="req-admin")
@@ -38,14 +39,7 @@ BOOKING: dict[str, Any] = {
 
 
 def stock(board: StatusBoard) -> None:
-    board.add_service(
-        code="CUT",
-        name="Haircut",
-        category="hair",
-        price_cents=2500,
-        duration_minutes=30,
-        stamp=ADMIN,
-    )
+    add_haircut(board, ADMIN)
     board.add_service(
         code="WASH", name="Wash", category="hair", price_cents=800, duration_minutes=15, stamp=ADMIN
     )
@@ -669,14 +663,7 @@ class TestServiceCatalog:
         with pytest.raises(DuplicateServiceError) as refused:
             appends_nothing(
                 board,
-                lambda: board.add_service(
-                    code="CUT",
-                    name="Another cut",
-                    category="hair",
-                    price_cents=1,
-                    duration_minutes=5,
-                    stamp=ANN,
-                ),
+                lambda: board.add_service(**(HAIRCUT | {"name": "Another cut"}), stamp=ANN),
             )
 
         assert refused.value.code == "CUT"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from flask.cli import ScriptInfo
 
 from adapters.app import create_app
@@ -17,14 +18,6 @@ from projections.activity import ActivityFilter
 from projections.paging import InvalidCursorError
 from projections.verify import verify_all, verify_appointments
 from tests.integration.test_projection_harness import BOOKED_AT, NINE, ReadModel, minutes
-
-
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    """A stocked status board with its read side on the store under test."""
-    read_model = ReadModel(database_url)
-    yield read_model
-    read_model.close()
 
 
 def day_of_moves(model: ReadModel) -> list[UUID]:
@@ -168,26 +161,36 @@ class TestVerify:
         assert report.drifts == []
 
 
+@pytest.fixture
+def moved_on_sqlite(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[ReadModel, UUID]]:
+    """A day of moves on SQLite, the store DATABASE_URL names for the commands, and its first
+    appointment."""
+    model = ReadModel(sqlite_url)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    first, *_ = day_of_moves(model)
+    yield model, first
+    model.close()
+
+
+def audit_command(*args: str) -> Result:
+    """Runs ``statusboard audit`` with ``args`` in process."""
+    from adapters.commands.audit import audit
+
+    return CliRunner().invoke(audit, obj=ScriptInfo(create_app=create_app), args=list(args))
+
+
 class TestVerifyCommand:
     def test_exit_status_says_whether_there_is_drift(
-        self, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-    ):
-        from adapters.commands.audit import audit
-
-        model = ReadModel(sqlite_url)
-        try:
-            first, *_ = day_of_moves(model)
-            monkeypatch.setenv("DATABASE_URL", sqlite_url)
-            runner = CliRunner()
-            script = ScriptInfo(create_app=create_app)
-
-            clean = runner.invoke(audit, obj=script, args=["verify", "--all"])
-            with model.store.transaction() as cursor:
-                cursor.execute("UPDATE board_g1 SET version = 99 WHERE id = ?", (str(first),))
-            dirty = runner.invoke(audit, obj=script, args=["verify", "--all"])
-            one = runner.invoke(audit, obj=script, args=["verify", str(first)])
-        finally:
-            model.close()
+        self, moved_on_sqlite: tuple[ReadModel, UUID]
+    ) -> None:
+        model, first = moved_on_sqlite
+        clean = audit_command("verify", "--all")
+        with model.store.transaction() as cursor:
+            cursor.execute("UPDATE board_g1 SET version = 99 WHERE id = ?", (str(first),))
+        dirty = audit_command("verify", "--all")
+        one = audit_command("verify", str(first))
 
         assert clean.exit_code == 0, clean.output
         assert "no drift" in clean.output
@@ -198,35 +201,15 @@ class TestVerifyCommand:
 
 class TestHistoryCommands:
     def test_history_and_replay_tell_the_same_story(
-        self, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-    ):
-        import json
-
-        from adapters.commands.audit import audit
-
-        model = ReadModel(sqlite_url)
-        try:
-            first, *_ = day_of_moves(model)
-            monkeypatch.setenv("DATABASE_URL", sqlite_url)
-            runner = CliRunner()
-            script = ScriptInfo(create_app=create_app)
-            history = runner.invoke(audit, obj=script, args=["history", str(first), "--json"])
-            at_two = runner.invoke(
-                audit, obj=script, args=["replay", str(first), "--version", "2", "--diff-to-now"]
-            )
-            between = runner.invoke(
-                audit,
-                obj=script,
-                args=["replay", str(first), "--at", (NINE + minutes(2)).isoformat()],
-            )
-            before = runner.invoke(
-                audit,
-                obj=script,
-                args=["replay", str(first), "--at", (BOOKED_AT - timedelta(days=1)).isoformat()],
-            )
-            table = runner.invoke(audit, obj=script, args=["history", str(first)])
-        finally:
-            model.close()
+        self, moved_on_sqlite: tuple[ReadModel, UUID]
+    ) -> None:
+        _, first = moved_on_sqlite
+        history = audit_command("history", str(first), "--json")
+        at_two = audit_command("replay", str(first), "--version", "2", "--diff-to-now")
+        between = audit_command("replay", str(first), "--at", (NINE + minutes(2)).isoformat())
+        day_before = (BOOKED_AT - timedelta(days=1)).isoformat()
+        before = audit_command("replay", str(first), "--at", day_before)
+        table = audit_command("history", str(first))
 
         items = json.loads(history.output)["items"]
         assert [(i["version"], i["type"], i["actor"]) for i in items] == [

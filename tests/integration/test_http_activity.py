@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """The activity trail over HTTP: support's view of who changed what, paged and filtered."""
 
 from __future__ import annotations
@@ -8,18 +7,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    app,
-    as_role,
-    book,
-    client,
-    haircut,
-    move,
-    problem,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, as_role, book, move, problem
 
 ACTIVITY = f"{API}/activity"
 

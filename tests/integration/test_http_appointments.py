@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 from __future__ import annotations
 
 from typing import Any
@@ -6,21 +5,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    app,
-    book,
-    booking,
-    client,
-    haircut,
-    head,
-    move,
-    problem,
-    runner,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, DAY, book, booking, head, move, problem
 
 APPOINTMENT_FIELDS = {
     "id",

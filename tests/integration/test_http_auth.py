@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Bearer tokens and roles (SPEC §7)."""
 
 from __future__ import annotations
@@ -12,26 +11,33 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from adapters.app import create_app
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
+from tests.integration.http_support import (
     API,
     DAY,
-    app,
     as_role,
     book,
     booking,
-    client,
-    haircut,
     problem,
-    runner,
     runtime,
     settings_for,
     sqlite_only,
-    store_url,
     token_store,
-    tokens,
 )
 
 BOARD = f"{API}/appointments/board?date={DAY}&location=downtown"
+
+
+def desk_viewer(app: Flask) -> FlaskClient:
+    """A client calling with a new viewer token named desk."""
+    secret = token_store(app).issue("desk", "viewer")[1]
+    return as_role(app, {"desk": secret}, "desk")
+
+
+def revoke_in_table(app: Flask) -> None:
+    """Another process's revocation of desk's token: the row changes, nothing here hears."""
+    token_store(app).store.fetchone(
+        "UPDATE api_tokens SET revoked_at = 'now' WHERE name = 'desk' RETURNING id"
+    )
 
 
 class TestAuthentication:
@@ -75,16 +81,12 @@ class TestAuthentication:
     ) -> None:
         app = create_app(settings_for(store_url, token_cache_ms=300))
         try:
-            secret = token_store(app).issue("desk", "viewer")[1]
-            client = app.test_client()
-            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+            client = desk_viewer(app)
             assert client.get(BOARD).status_code == 200
             revoked_at = time.monotonic()
 
             # Another process's revocation: the row changes, nothing in this process hears.
-            token_store(app).store.fetchone(
-                "UPDATE api_tokens SET revoked_at = 'now' WHERE name = 'desk' RETURNING id"
-            )
+            revoke_in_table(app)
             while client.get(BOARD).status_code == 200:
                 assert time.monotonic() - revoked_at < 0.3 + 0.5
                 time.sleep(0.02)
@@ -98,14 +100,10 @@ class TestAuthentication:
     def test_with_no_cache_time_every_request_reads_the_table(self, store_url: str) -> None:
         app = create_app(settings_for(store_url, token_cache_ms=0))
         try:
-            secret = token_store(app).issue("desk", "viewer")[1]
-            client = app.test_client()
-            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+            client = desk_viewer(app)
             assert client.get(BOARD).status_code == 200
 
-            token_store(app).store.fetchone(
-                "UPDATE api_tokens SET revoked_at = 'now' WHERE name = 'desk' RETURNING id"
-            )
+            revoke_in_table(app)
 
             problem(client.get(BOARD), 401)
         finally:

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """The board's per-process cache answers exactly what a fresh read would, and its ETag holds."""
 
 from __future__ import annotations
@@ -19,20 +18,7 @@ from adapters.api.kept import kept
 from adapters.schemas import BoardSchema
 from projections.readside import ReadSide
 from tests.integration.counting_store import CountingStore
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    app,
-    as_role,
-    book,
-    client,
-    haircut,
-    head,
-    move,
-    runtime,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, DAY, as_role, book, downtown, head, move, runtime
 
 BOARD = f"{API}/appointments/board"
 NEXT_DAY = "2030-03-05"
@@ -243,11 +229,7 @@ class TestConditional:
         elsewhere = move(client, book(client, location_id="harbour"), "checked_in")
         unchanged = client.get(
             BOARD,
-            query_string={
-                "date": DAY,
-                "location": "downtown",
-                "min_position": elsewhere.headers["X-Event-Position"],
-            },
+            query_string=downtown(elsewhere),
             headers={"If-None-Match": etag},
         )
         assert unchanged.status_code == 304
@@ -257,11 +239,7 @@ class TestConditional:
         moved = move(client, day_booked[2], "no_show")
         changed = client.get(
             BOARD,
-            query_string={
-                "date": DAY,
-                "location": "downtown",
-                "min_position": moved.headers["X-Event-Position"],
-            },
+            query_string=downtown(moved),
             headers={"If-None-Match": etag},
         )
         assert changed.status_code == 200

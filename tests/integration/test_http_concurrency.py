@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Two desks at once: the event store's version key decides, and the loser learns who won."""
 
 from __future__ import annotations
@@ -10,17 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    app,
-    as_role,
-    book,
-    client,
-    haircut,
-    runner,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, as_role, book
 
 
 def at_once(*calls: Callable[[], TestResponse]) -> list[TestResponse]:

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """The error envelope: every failure is problem+json with the members its kind promises."""
 
 from __future__ import annotations
@@ -11,23 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from adapters.runtime import EXTENSION
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    HAIRCUT,
-    app,
-    book,
-    booking,
-    client,
-    haircut,
-    head,
-    move,
-    problem,
-    runner,
-    sqlite_only,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, DAY, book, booking, head, move, problem, sqlite_only
+from tests.support import HAIRCUT
 
 BOARD = f"{API}/appointments/board?date={DAY}&location=downtown"
 

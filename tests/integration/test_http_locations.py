@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """The front desk's pickers over HTTP: the locations with today's bookings, a location's staff."""
 
 from __future__ import annotations
@@ -9,19 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    app,
-    as_role,
-    book,
-    client,
-    haircut,
-    head,
-    problem,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, DAY, as_role, book, head, problem
 
 LOCATIONS = f"{API}/locations"
 STAFF = f"{API}/staff"

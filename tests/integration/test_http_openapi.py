@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """The OpenAPI document describes every endpoint, and the API keeps to it under generated input."""
 
 from __future__ import annotations
@@ -17,17 +16,7 @@ from schemathesis.specs.openapi import checks
 
 from adapters.app import create_app
 from adapters.tokens import TokenStore
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    app,
-    client,
-    haircut,
-    runner,
-    runtime,
-    settings_for,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, runtime, settings_for
 
 ENDPOINTS = {
     ("get", f"{API}/appointments/board"),

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """What operators see: liveness, readiness, metrics and one log line per request."""
 
 from __future__ import annotations
@@ -15,21 +14,14 @@ from flask.testing import FlaskClient
 
 from adapters.app import create_app
 from projections.catalog import NAMES
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
+from tests.integration.http_support import (
     API,
-    DAY,
-    app,
     book,
-    client,
-    haircut,
     move,
     problem,
-    runner,
     runtime,
     settings_for,
     sqlite_only,
-    store_url,
-    tokens,
 )
 
 

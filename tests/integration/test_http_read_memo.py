@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Stats and service pages are reused while their projection stands still, and only then."""
 
 from __future__ import annotations
@@ -13,19 +12,7 @@ from projections.catalog import build_projections
 from projections.rebuild import Rebuild
 from projections.services.query import ITEM_COLUMNS
 from tests.integration.counting_store import CountingStore
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    app,
-    book,
-    client,
-    haircut,
-    head,
-    move,
-    runtime,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, DAY, book, head, move, runtime
 
 STATS = f"{API}/dashboard/stats?location=downtown&date={DAY}"
 SERVICES = f"{API}/services"

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Reads from the read models: the board, the dashboard, the catalog, and read-your-writes."""
 
 from __future__ import annotations
@@ -9,21 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.status import STATUSES, TITLES
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    app,
-    book,
-    booking,
-    client,
-    haircut,
-    head,
-    move,
-    problem,
-    runner,
-    store_url,
-    tokens,
-)
+from tests.integration.http_support import API, DAY, book, booking, downtown, head, move, problem
 
 BOARD = f"{API}/appointments/board"
 STATS = f"{API}/dashboard/stats"
@@ -47,14 +32,7 @@ class TestBoard:
         early = book(client, starts_at=f"{DAY}T08:00:00+00:00", customer={"name": "Ann"})
         moved = move(client, late, "checked_in")
 
-        response = client.get(
-            BOARD,
-            query_string={
-                "date": DAY,
-                "location": "downtown",
-                "min_position": moved.headers["X-Event-Position"],
-            },
-        )
+        response = client.get(BOARD, query_string=downtown(moved))
 
         assert response.status_code == 200
         board = response.json or {}
@@ -76,18 +54,7 @@ class TestBoard:
         book(client, staff={"id": "sam", "name": "Sam"})
         last = client.post(f"{API}/appointments", json=booking())
 
-        board = (
-            client.get(
-                BOARD,
-                query_string={
-                    "date": DAY,
-                    "location": "downtown",
-                    "staff": "sam",
-                    "min_position": last.headers["X-Event-Position"],
-                },
-            ).json
-            or {}
-        )
+        board = client.get(BOARD, query_string=downtown(last, staff="sam")).json or {}
 
         cards = [card for column in board["columns"] for card in column["cards"]]
         assert [card["staff_name"] for card in cards] == ["Sam"]
@@ -101,14 +68,7 @@ class TestStats:
         cancelled = book(client)
         last = move(client, cancelled, "cancelled")
 
-        response = client.get(
-            STATS,
-            query_string={
-                "date": DAY,
-                "location": "downtown",
-                "min_position": last.headers["X-Event-Position"],
-            },
-        )
+        response = client.get(STATS, query_string=downtown(last))
 
         assert response.status_code == 200
         stats = response.json or {}

@@ -21,12 +21,10 @@ GRACE = {"id": "s-1", "name": "Grace"}
 ALAN = {"id": "s-2", "name": "Alan"}
 
 
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side, on each store."""
-    model = ReadModel(database_url)
-    yield model
-    model.close()
+def only_card(model: ReadModel) -> tuple[str, datetime, int]:
+    """The status, status time and version of the board's one card."""
+    (card,) = model.board().cards
+    return card.status, card.status_since, card.version
 
 
 class TestBoardCards:
@@ -98,25 +96,13 @@ class TestMovingCards:
         ident = model.book("Ada")
         model.move(ident, st.CHECKED_IN, NINE - minutes(5))
 
-        (card,) = model.board().cards
-
-        assert (card.status, card.status_since, card.version) == (
-            st.CHECKED_IN,
-            NINE - minutes(5),
-            2,
-        )
+        assert only_card(model) == (st.CHECKED_IN, NINE - minutes(5), 2)
 
     def test_undo_returns_the_card_to_its_previous_column(self, model: ReadModel) -> None:
         ident = model.book("Ada")
         model.walk(ident, (st.CHECKED_IN, NINE - minutes(5)), (st.SCHEDULED, NINE - minutes(3)))
 
-        (card,) = model.board().cards
-
-        assert (card.status, card.status_since, card.version) == (
-            st.SCHEDULED,
-            NINE - minutes(3),
-            3,
-        )
+        assert only_card(model) == (st.SCHEDULED, NINE - minutes(3), 3)
 
     def test_notes_edits_only_raise_the_cards_version(self, model: ReadModel) -> None:
         ident = model.book("Ada")

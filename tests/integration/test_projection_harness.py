@@ -21,6 +21,7 @@ from projections.catalog import build_projections
 from projections.follower import Follower
 from projections.readside import ReadSide
 from projections.rebuild import Rebuild
+from projections.runner import Runner
 from projections.schema import create_tables, live_generation
 from projections.stats import Stats
 from storage.eventstore import store_env
@@ -32,7 +33,7 @@ LOCATION = "main-street"
 ADMIN = Stamp(actor="admin", request_id="req-admin")
 DESK = Stamp(actor="front-desk", request_id="req-desk")
 
-#: code, name, category, price in cents, minutes.
+CATALOG_FIELDS = ("code", "name", "category", "price_cents", "duration_minutes")
 CATALOG = (
     ("CUT", "Haircut", "Hair", 2500, 30),
     ("WASH", "Wash", "Hair", 800, 15),
@@ -46,15 +47,8 @@ def minutes(count: float) -> timedelta:
 
 def stock(app: StatusBoard) -> None:
     with occurring_at(BOOKED_AT - timedelta(days=30)):
-        for code, name, category, price_cents, duration in CATALOG:
-            app.add_service(
-                code=code,
-                name=name,
-                category=category,
-                price_cents=price_cents,
-                duration_minutes=duration,
-                stamp=ADMIN,
-            )
+        for row in CATALOG:
+            app.add_service(**dict(zip(CATALOG_FIELDS, row, strict=True)), stamp=ADMIN)
 
 
 class ReadModel:
@@ -74,6 +68,10 @@ class ReadModel:
     def close(self) -> None:
         self.read_side.close()
         self.app.close()
+
+    def runner(self, **options: Any) -> Runner:
+        """A runner over every projection of this read side, not yet started."""
+        return Runner(self.app, self.store, self.projections.values(), self.url, **options)
 
     # Commands, at known moments so stays and days are deterministic.
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-
-import pytest
 
 from domain import status as st
 from projections.locations import LocationList, StaffList
@@ -15,14 +12,6 @@ from tests.integration.test_projection_harness import DAY, LOCATION, NINE, ReadM
 TOMORROW = DAY + timedelta(days=1)
 NEXT_NINE = NINE + timedelta(days=1)
 SAM = {"id": "sam", "name": "Sam"}
-
-
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side, on each store."""
-    model = ReadModel(database_url)
-    yield model
-    model.close()
 
 
 def locations(model: ReadModel, today: date = DAY) -> dict[str, int]:

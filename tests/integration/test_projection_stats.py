@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -25,14 +24,6 @@ DONE = (
     (st.READY, NINE + minutes(30)),
     (st.COMPLETED, NINE + minutes(40)),
 )
-
-
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side, on each store."""
-    model = ReadModel(database_url)
-    yield model
-    model.close()
 
 
 class TestCounts:

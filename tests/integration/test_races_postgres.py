@@ -19,6 +19,7 @@ from domain.appointment import Appointment
 from domain.stamp import Stamp
 from storage.eventstore import store_env
 from tests.integration.app_support import ANN, BOB, BOOKING
+from tests.support import add_haircut
 
 pytestmark = pytest.mark.postgres
 
@@ -106,14 +107,7 @@ def workers(postgres_url: str) -> Iterator[list[RendezvousBoard]]:
 @pytest.fixture
 def catalog(workers: list[RendezvousBoard]) -> None:
     """Haircuts, bookable by every worker."""
-    workers[0].add_service(
-        code="CUT",
-        name="Haircut",
-        category="hair",
-        price_cents=2500,
-        duration_minutes=30,
-        stamp=ADMIN,
-    )
+    add_haircut(workers[0], ADMIN)
 
 
 @pytest.fixture

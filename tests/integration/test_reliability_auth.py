@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Every door of the API, tried with no key, a wrong key, a revoked key and each lesser role.
 
 The endpoints come from the OpenAPI document, so a new one is covered as soon as it is
@@ -22,19 +21,7 @@ from werkzeug.test import TestResponse
 
 from adapters.auth import ROLES, Principal
 from adapters.observability import JsonFormatter
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    app,
-    as_role,
-    book,
-    client,
-    haircut,
-    problem,
-    runner,
-    store_url,
-    token_store,
-    tokens,
-)
+from tests.integration.http_support import as_role, book, problem
 
 ROLE = re.compile(r"Role: (\w+)\.")
 

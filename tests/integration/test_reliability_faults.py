@@ -22,9 +22,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from adapters.app import create_app
 from domain.status import TRANSITIONS, needs_reason
-from tests.integration.http_support import API, problem, runtime, settings_for
+from tests.integration.http_support import API, problem, runtime, serving, settings_for
 from tests.integration.test_reliability_stress import (
     api_client,
     assert_read_models_match_the_log,
@@ -130,10 +129,8 @@ class Mover(threading.Thread):
 @pytest.fixture
 def pg_app(postgres_url: str) -> Iterator[Flask]:
     """The service on a fresh PostgreSQL database, projections in process."""
-    app = create_app(settings_for(postgres_url, log_level="CRITICAL"))
-    app.config["TESTING"] = True
-    yield app
-    runtime(app).close()
+    with serving(settings_for(postgres_url, log_level="CRITICAL")) as app:
+        yield app
 
 
 class TestConnectionsKilled:
@@ -258,10 +255,8 @@ def wait_until_waiting_for_a_lock(admin: psycopg.Connection[Any]) -> None:
 @pytest.fixture
 def impatient_app(postgres_url: str) -> Iterator[Flask]:
     """The service with writes giving up after one second of waiting for a lock."""
-    app = create_app(settings_for(postgres_url, lock_timeout_seconds=1, log_level="CRITICAL"))
-    app.config["TESTING"] = True
-    yield app
-    runtime(app).close()
+    with serving(settings_for(postgres_url, lock_timeout_seconds=1, log_level="CRITICAL")) as app:
+        yield app
 
 
 class TestTableLocked:

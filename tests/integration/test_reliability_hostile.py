@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures arrive as arguments named like their imports
 """Hostile input: every body field, query parameter, path and header given what attackers send.
 
 Malformed and oversized bodies, wrong types, NUL bytes, bytes that are not UTF-8, SQL and script
@@ -36,20 +35,13 @@ from adapters.app import MAX_BODY_BYTES, create_app
 from domain.status import TRANSITIONS
 from projections.catalog import build_projections
 from projections.schema import live_generation
-from tests.integration.http_support import (  # noqa: F401 - fixtures by name
-    API,
-    DAY,
-    HAIRCUT,
-    booking,
-    runtime,
-    settings_for,
-    store_url,
-)
+from tests.integration.http_support import API, DAY, booking, runtime, serving, settings_for
 from tests.integration.test_reliability_stress import (
     api_client,
     assert_read_models_match_the_log,
     issue,
 )
+from tests.support import HAIRCUT
 
 pytestmark = pytest.mark.slow
 
@@ -675,10 +667,8 @@ def assert_every_table_is_there(app: Flask) -> None:
 @pytest.fixture
 def hostile_app(store_url: str) -> Iterator[Flask]:
     """The service with projections in process and a short wait for read-your-writes."""
-    app = create_app(settings_for(store_url, consistency_wait_ms=20, log_level="CRITICAL"))
-    app.config["TESTING"] = True
-    yield app
-    runtime(app).close()
+    with serving(settings_for(store_url, consistency_wait_ms=20, log_level="CRITICAL")) as app:
+        yield app
 
 
 class TestHandWrittenHostileInput:

@@ -28,14 +28,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from adapters.app import create_app
 from application.statusboard import StatusBoard
 from domain.status import STATUSES, TRANSITIONS, needs_reason
 from projections.catalog import NAMES, build_projections
 from projections.readside import ReadSide
 from projections.rebuild import Rebuild
 from projections.verify import verify_all
-from tests.integration.http_support import API, DAY, HAIRCUT, booking, runtime, settings_for
+from tests.integration.http_support import API, DAY, booking, runtime, serving, settings_for
+from tests.support import HAIRCUT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.stress, pytest.mark.slow]
 
@@ -218,10 +218,8 @@ def errors_logged() -> Iterator[list[logging.LogRecord]]:
 @pytest.fixture
 def pg_app(postgres_url: str) -> Iterator[Flask]:
     """The service on a fresh PostgreSQL database, projections in process, a pool per desk."""
-    app = create_app(settings_for(postgres_url, pool_size=DESKS, log_level="WARNING"))
-    app.config["TESTING"] = True
-    yield app
-    runtime(app).close()
+    with serving(settings_for(postgres_url, pool_size=DESKS, log_level="WARNING")) as app:
+        yield app
 
 
 def issue(app: Flask, name: str, role: str) -> str:

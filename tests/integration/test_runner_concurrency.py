@@ -15,7 +15,6 @@ import pytest
 
 from application.statusboard import StatusBoard
 from domain import status as st
-from projections.runner import Runner
 from storage.eventstore import store_env
 from tests.integration.test_projection_harness import DAY, DESK, LOCATION, NINE, ReadModel, minutes
 
@@ -26,11 +25,9 @@ BOOKINGS_EACH = 12
 
 
 @pytest.fixture
-def model(postgres_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side on a fresh PostgreSQL database."""
-    model = ReadModel(postgres_url)
-    yield model
-    model.close()
+def database_url(postgres_url: str) -> str:
+    """PostgreSQL only: the writers race on its rows."""
+    return postgres_url
 
 
 def write(app: StatusBoard, writer: int, booked: list[UUID], errors: list[BaseException]) -> None:
@@ -69,14 +66,7 @@ class TestConcurrentWriters:
     def test_every_booking_has_one_card_at_its_latest_version(
         self, model: ReadModel, writers: list[StatusBoard]
     ) -> None:
-        runner = Runner(
-            model.app,
-            model.store,
-            model.projections.values(),
-            model.url,
-            poll_interval=0.1,
-            batch_size=5,
-        )
+        runner = model.runner(poll_interval=0.1, batch_size=5)
         runner.start()
         booked: list[UUID] = []
         errors: list[BaseException] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -57,6 +57,18 @@ def run() -> Iterator[Any]:
         runner.stop()
 
 
+@pytest.fixture
+def run_poisoned(model: ReadModel, run: Any) -> Callable[[], Runner]:
+    """Runs the poisoned board beside the other projections until it stops."""
+
+    def start() -> Runner:
+        runner = run(model, PoisonedBoard(model.projections["board"].timezone))
+        stopped(runner)
+        return runner
+
+    return start
+
+
 def poisoned_position(model: ReadModel) -> int:
     return model.app.head_position() - 1
 
@@ -71,19 +83,24 @@ def stopped(runner: Runner) -> None:
     assert not board_worker.is_alive()
 
 
+def assert_folded_up_to_the_poison(model: ReadModel) -> None:
+    """The board holds everything before the poisoned event and nothing from it on."""
+    assert model.read_side.position("board") == poisoned_position(model) - 1
+    assert customers(model) == ["Ada", "Bea"]
+
+
 class TestUnprocessableEvent:
     def test_the_projection_stops_after_folding_everything_before_the_event(
-        self, model: ReadModel, run: Any
+        self, model: ReadModel, run_poisoned: Callable[[], Runner]
     ) -> None:
-        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+        run_poisoned()
 
-        assert model.read_side.position("board") == poisoned_position(model) - 1
-        assert customers(model) == ["Ada", "Bea"]
+        assert_folded_up_to_the_poison(model)
 
     def test_status_says_it_is_not_running_and_names_the_position_and_event_type(
-        self, model: ReadModel, run: Any
+        self, model: ReadModel, run_poisoned: Callable[[], Runner]
     ) -> None:
-        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+        run_poisoned()
 
         board, *others = model.read_side.status(model.app)
 
@@ -98,36 +115,38 @@ class TestUnprocessableEvent:
 
     @WITHOUT_POSTGRES
     def test_the_stop_is_logged_with_position_and_event_type(
-        self, model: ReadModel, run: Any, caplog: pytest.LogCaptureFixture
+        self, model: ReadModel, run_poisoned: Callable[[], Runner], caplog: pytest.LogCaptureFixture
     ) -> None:
         with caplog.at_level(logging.ERROR, logger="statusboard.projections"):
-            stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+            run_poisoned()
 
         (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
         assert str(poisoned_position(model)) in record.getMessage()
         assert "NotesEdited" in record.getMessage()
 
     @WITHOUT_POSTGRES
-    def test_the_other_projections_keep_running(self, model: ReadModel, run: Any) -> None:
-        runner = run(model, PoisonedBoard(model.projections["board"].timezone))
-        stopped(runner)
+    def test_the_other_projections_keep_running(
+        self, model: ReadModel, run_poisoned: Callable[[], Runner]
+    ) -> None:
+        runner = run_poisoned()
 
         assert model.read_side.wait_for("stats", model.app.head_position(), 5)
         assert model.read_side.stats(LOCATION, DAY).total == 3
         assert [worker.is_alive() for worker in runner.workers] == [False, True, True]
 
     @WITHOUT_POSTGRES
-    def test_a_restart_stops_at_the_same_event_again(self, model: ReadModel, run: Any) -> None:
-        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
-        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+    def test_a_restart_stops_at_the_same_event_again(
+        self, model: ReadModel, run_poisoned: Callable[[], Runner]
+    ) -> None:
+        run_poisoned()
+        run_poisoned()
 
-        assert model.read_side.position("board") == poisoned_position(model) - 1
-        assert customers(model) == ["Ada", "Bea"]
+        assert_folded_up_to_the_poison(model)
 
     def test_a_fixed_projection_resumes_from_the_event_it_stopped_at(
-        self, model: ReadModel, run: Any
+        self, model: ReadModel, run: Any, run_poisoned: Callable[[], Runner]
     ) -> None:
-        stopped(run(model, PoisonedBoard(model.projections["board"].timezone)))
+        run_poisoned()
 
         run(model, model.projections["board"])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,38 +16,8 @@ from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 NEVER = 60.0
 
 
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side, on each store."""
-    model = ReadModel(database_url)
-    yield model
-    model.close()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_url(request: pytest.FixtureRequest) -> str:
-    """A store that several runners can share: a SQLite file, or a PostgreSQL database."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    return url
-
-
-@pytest.fixture
-def runners() -> Iterator[list[Any]]:
-    """Runners (or embedded projections) the test starts, stopped after it."""
-    started: list[Any] = []
-    yield started
-    for runner in started:
-        runner.stop()
-
-
 def start(runners: list[Any], model: ReadModel, poll_interval: float) -> Runner:
-    runner = Runner(
-        model.app,
-        model.store,
-        model.projections.values(),
-        model.url,
-        poll_interval=poll_interval,
-    )
+    runner = model.runner(poll_interval=poll_interval)
     runners.append(runner)
     runner.start()
     return runner
@@ -89,9 +58,9 @@ class TestEmbeddedProjections:
 
 class TestLeadership:
     def test_two_runners_on_one_store_elect_one_leader_per_projection(
-        self, shared_url: str, runners: list[Any]
+        self, store_url: str, runners: list[Any]
     ) -> None:
-        first, second = ReadModel(shared_url), ReadModel(shared_url, stocked=False)
+        first, second = ReadModel(store_url), ReadModel(store_url, stocked=False)
         try:
             one = start(runners, first, poll_interval=0.2)
             assert projected(first, first.app.head_position())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import closing
 
 import psycopg
 import pytest
@@ -30,20 +31,13 @@ def model(postgres_url: str) -> Iterator[ReadModel]:
 @pytest.fixture
 def writer(postgres_url: str) -> Iterator[StatusBoard]:
     """Another process's status board: its saves do not wake the runner directly."""
-    app = StatusBoard(store_env(postgres_url))
-    stock(app)
-    yield app
-    app.close()
+    with closing(StatusBoard(store_env(postgres_url))) as app:
+        stock(app)
+        yield app
 
 
 def start_runner(model: ReadModel, poll_interval: float, channel: str | None = None) -> Runner:
-    runner = Runner(
-        model.app,
-        model.store,
-        model.projections.values(),
-        model.url,
-        poll_interval=poll_interval,
-    )
+    runner = model.runner(poll_interval=poll_interval)
     if channel is not None:
         assert runner.listener is not None
         runner.listener.channel = channel
@@ -88,15 +82,6 @@ def book_elsewhere(writer: StatusBoard) -> int:
 
 def projected(model: ReadModel, position: int, timeout: float = 3.0) -> bool:
     return all(model.read_side.wait_for(name, position, timeout) for name in ("board", "stats"))
-
-
-@pytest.fixture
-def runners() -> Iterator[list[Runner]]:
-    """Runners the test starts, stopped after it."""
-    started: list[Runner] = []
-    yield started
-    for runner in started:
-        runner.stop()
 
 
 class TestNotify:

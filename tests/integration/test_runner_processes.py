@@ -96,19 +96,10 @@ def start_runner() -> Iterator[Any]:
         runner.kill()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_url(request: pytest.FixtureRequest) -> str:
-    """A store that several processes can share: a SQLite file, or a PostgreSQL database."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    return url
-
-
 @pytest.fixture
-def model(shared_url: str) -> Iterator[ReadModel]:
-    """A stocked status board and its read side on the shared store."""
-    model = ReadModel(shared_url)
-    yield model
-    model.close()
+def database_url(store_url: str) -> str:
+    """A store that several processes can share: a SQLite file, or a PostgreSQL database."""
+    return store_url
 
 
 def backlog(model: ReadModel, count: int) -> list[Any]:

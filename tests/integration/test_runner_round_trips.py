@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 from psycopg._connection_base import BaseConnection
 
+from projections.base import Event
 from projections.follower import Follower
+from projections.stats import StatsProjection
 from projections.view import ProjectionView
 from storage.eventstore import PostgresRecorder
 from storage.leadership import PostgresLeadership
 from storage.postgres import PostgresStore
-from tests.integration.counting_store import CountingStore
+from storage.sql import Cursor
+from tests.integration.counting_store import CountingStore, RefusingStore
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 
 
@@ -69,16 +73,22 @@ class Statements:
         return sum(1 for sent, _ in self.sent if sent is connection)
 
 
+class NotedStats(StatsProjection):
+    """The stats projection, noting the statements its folds send."""
+
+    def __init__(self, statements: Statements) -> None:
+        super().__init__(ZoneInfo("UTC"))
+        self.statements = statements
+        self.folding: list[str] = []
+
+    def apply(self, cursor: Cursor, generation: int, events: Sequence[Event]) -> None:
+        apply = super().apply
+        self.folding.extend(self.statements.during(lambda: apply(cursor, generation, events)))
+
+
 @pytest.fixture
 def statements(monkeypatch: pytest.MonkeyPatch) -> Statements:
     return Statements(monkeypatch)
-
-
-@pytest.fixture
-def model(database_url: str) -> Iterator[ReadModel]:
-    model = ReadModel(database_url)
-    yield model
-    model.close()
 
 
 class OnPostgres:
@@ -210,21 +220,13 @@ class TestStatementsPerWake(OnPostgres):
         model: ReadModel,
         statements: Statements,
         wake: Callable[[Follower], None],
-        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        stats, services = (
-            Follower(model.app, model.store, model.projections[name])
-            for name in ("stats", "services")
-        )
+        noted = NotedStats(statements)
+        stats = Follower(model.app, model.store, noted)
+        services = Follower(model.app, model.store, model.projections["services"])
         wake(stats)
         wake(services)
-        folding: list[str] = []
-        apply = stats.projection.apply
-
-        def counted_apply(*args: Any) -> None:
-            folding.extend(statements.during(lambda: apply(*args)))
-
-        monkeypatch.setattr(stats.projection, "apply", counted_apply)
+        folding = noted.folding
         model.book("Ada")
 
         sent = statements.during(lambda: wake(stats))
@@ -279,21 +281,18 @@ class TestRememberedPosition:
         assert model.rebuild("stats", dry_run=True).counts() == (0, 0, 0)
 
     def test_a_refused_batch_forgets_the_position_and_the_next_reads_it(
-        self, model: ReadModel, monkeypatch: pytest.MonkeyPatch
+        self, model: ReadModel
     ) -> None:
-        follower = Follower(model.app, model.store, model.projections["stats"])
+        store = RefusingStore(model.store)
+        follower = Follower(model.app, store, model.projections["stats"])
         model.book("Ada")
         follower.catch_up()
         model.book("Bea")
-        process = ProjectionView.process
 
-        def refused(*args: Any) -> None:
-            raise IntegrityError("another follower moved the position")
-
-        monkeypatch.setattr(ProjectionView, "process", refused)
+        store.refusing = True
         assert follower.catch_up() == 0
         assert follower._known is None
-        monkeypatch.setattr(ProjectionView, "process", process)
+        store.refusing = False
 
         assert follower.catch_up() == 1
         assert model.read_side.stats(LOCATION, DAY).total == 2

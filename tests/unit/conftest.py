@@ -12,6 +12,7 @@ from domain.appointment import Appointment
 from domain.service import Service
 from domain.stamp import Stamp
 from domain.values import ServiceLine
+from tests.support import HAIRCUT
 
 NINE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -25,14 +26,7 @@ def stamp() -> Stamp:
 @pytest.fixture
 def haircut(stamp: Stamp) -> Service:
     """An active catalog service, as it is after being added."""
-    service = Service.add(
-        code="CUT",
-        name="Haircut",
-        category="hair",
-        price_cents=2500,
-        duration_minutes=30,
-        stamp=stamp,
-    )
+    service = Service.add(**HAIRCUT, stamp=stamp)
     service.collect_events()
     return service
 

@@ -15,6 +15,7 @@ from domain.appointment import Appointment
 from domain.stamp import Stamp
 from storage.eventstore import store_env
 from storage.urls import MEMORY_URL
+from tests.support import add_haircut
 
 ANN = Stamp(actor="ann", request_id="req-ann")
 
@@ -34,14 +35,7 @@ class RefusingBoard(StatusBoard):
 def board() -> Iterator[RefusingBoard]:
     """An in-memory board with one service, saving normally until told otherwise."""
     app = RefusingBoard(store_env(MEMORY_URL))
-    app.add_service(
-        code="CUT",
-        name="Haircut",
-        category="hair",
-        price_cents=2500,
-        duration_minutes=30,
-        stamp=ANN,
-    )
+    add_haircut(app, ANN)
     yield app
     app.close()
 

@@ -23,6 +23,7 @@ from projections.services import ServicesProjection
 from projections.stats import StatsProjection
 from projections.stats.projection import contribution
 from storage.sql import Cursor, SqlStore
+from tests.support import HAIRCUT
 
 UTC_ZONE = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -154,14 +155,8 @@ class TestServicesFold:
     @pytest.fixture
     def added(self, stamp: Stamp) -> Service:
         """A catalog service as added, its events still to collect."""
-        return Service.add(
-            code="CUT-2",
-            name="Ärzte Cut",
-            category="HAIR",
-            price_cents=100,
-            duration_minutes=5,
-            stamp=stamp,
-        )
+        fields = HAIRCUT | {"code": "CUT-2", "name": "Ärzte Cut", "category": "HAIR"}
+        return Service.add(**fields, stamp=stamp)
 
     def test_search_keys_are_case_folded_copies(self, added: Service) -> None:
         row = fold_all(ServicesProjection(UTC_ZONE), list(added.collect_events()))
