@@ -98,4 +98,3 @@ class Schedules:
         opening = self.hours(location_id)
         hours: Hours = opening.hours if opening is not None else DEFAULT_HOURS
         check_open(location_id, hours, starts_at, ends_at, self.timezone)
-

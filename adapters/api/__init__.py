@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from adapters.api import activity, appointments, board, services
+from adapters.api import activity, appointments, board, hours, services
 
 
 def register(app: Flask) -> None:
-    for module in (board, appointments, services, activity):
+    for module in (board, appointments, services, activity, hours):
         app.register_blueprint(module.bp)

@@ -42,6 +42,12 @@ class BookSchema(Schema):
         fields.Nested(BookedServiceSchema), required=True, validate=validate.Length(min=1)
     )
     notes = fields.String(validate=validate.Length(max=values.MAX_NOTES))
+    allow_overlap = fields.Boolean(
+        metadata={"description": "Book over the staff member's other appointments on purpose."}
+    )
+    allow_outside_hours = fields.Boolean(
+        metadata={"description": "Admins only: book outside the location's opening hours."}
+    )
 
 
 class ServiceLineSchema(ResponseSchema):
@@ -95,6 +101,9 @@ class MoveSchema(Schema):
         validate=validate.Length(max=values.MAX_REASON),
         metadata={"description": "Required to reopen a completed, cancelled or no-show card."},
     )
+    allow_overlap = fields.Boolean(
+        metadata={"description": "Reopen although someone else holds the staff member's slot."}
+    )
 
 
 class MoveResultSchema(ResponseSchema):
@@ -111,6 +120,12 @@ class EditSchema(Schema):
     staff = fields.Nested(StaffSchema, allow_none=True)
     starts_at = UtcDateTime()
     ends_at = UtcDateTime()
+    allow_overlap = fields.Boolean(
+        metadata={"description": "Book over the staff member's other appointments on purpose."}
+    )
+    allow_outside_hours = fields.Boolean(
+        metadata={"description": "Admins only: book outside the location's opening hours."}
+    )
 
 
 class EditResultSchema(ResponseSchema):

@@ -42,6 +42,8 @@ ENDPOINTS = {
     ("get", f"{API}/services/{{service_id}}"),
     ("patch", f"{API}/services/{{service_id}}"),
     ("get", f"{API}/activity"),
+    ("get", f"{API}/locations/{{location_id}}/hours"),
+    ("put", f"{API}/locations/{{location_id}}/hours"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
