@@ -10,7 +10,12 @@ import click
 from adapters.commands import db, serving, smoke, tokens
 
 #: Command modules that may not be there in every build; no other module is looked for.
-OPTIONAL = ("adapters.commands.projections", "adapters.commands.seed", "adapters.commands.audit")
+OPTIONAL = (
+    "adapters.commands.projections",
+    "adapters.commands.seed",
+    "adapters.commands.audit",
+    "adapters.commands.schedules",
+)
 
 
 def register(group: click.Group) -> None:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask.cli import AppGroup
 
+from adapters.commands.schedules import run_backfill
 from adapters.runtime import open_application, runtime
 from adapters.tokens import TokenStore
 from projections.schema import create_tables
@@ -25,9 +26,14 @@ def redacted(database_url: str) -> str:
 
 @db.command("init")
 def init() -> None:
-    """Creates the event store, read-model and token tables; safe to run again."""
+    """Creates the event store, read-model and token tables, and holds the appointments booked
+    before staff schedules existed on theirs; safe to run again."""
     settings = runtime().settings
-    open_application(settings, create_table=True).close()
+    board = open_application(settings, create_table=True)
+    try:
+        run_backfill(board)
+    finally:
+        board.close()
     store = SqlStore.open(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
     try:
         create_tables(store, settings.timezone)
