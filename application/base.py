@@ -130,8 +130,9 @@ class CommandApplication(Application[UUID]):
             for listener in self.conflict_listeners:
                 listener(command.name)
             return None
-        # Only the command's own aggregate: the others are read from the store each time.
-        self.recent.put(aggregate)
+        saved: list[Aggregate] = [aggregate, *attempt.also_changed]
+        for each in saved:
+            self.recent.put(each)
         return Outcome(aggregate, applied, self._position(recordings))
 
     def _save_decision(

@@ -118,6 +118,13 @@ class RecentCopies:
             return None
         return copy.deepcopy(recent) if recent.version == version else None
 
+    def latest(self, ident: UUID) -> Aggregate | None:
+        """A copy to change of whatever version this process saved last, if any."""
+        try:
+            return copy.deepcopy(self._copies.get(ident))
+        except KeyError:
+            return None
+
     def clear(self) -> None:
         self._copies = LRUCache(maxsize=self.size)
 

@@ -36,17 +36,32 @@ class Schedules:
         *,
         allow_overlap: bool,
         stamp: Stamp,
+        new: bool = False,
     ) -> None:
         """Frees and holds the appointment where its change moved it; refuses a double booking
-        unless ``allow_overlap``."""
+        unless ``allow_overlap``.
+
+        A ``new`` appointment's first attempt may start from this process's last copy of a
+        schedule: holding a new appointment always appends, so a copy someone has since
+        changed fails the save on its version and the next attempt reads the store. Any other
+        change reads the store, since a stale copy could already show the hold it wants and
+        append nothing for the save to check.
+        """
         change = rearranged(before, placement_of(appointment), self.timezone)
         for key in change.frees:
             schedule = self.find(key)
             if schedule is not None and schedule.free(appointment.id, stamp):
                 attempt.collect(schedule)
         for key in change.holds:
-            schedule = self.find(key) or Schedule.start(
-                staff_id=key.staff_id, day=key.day, stamp=stamp
+            recent = attempt.recent.latest(key.schedule_id) if new and attempt.first else None
+            if isinstance(recent, Schedule):
+                attempt.trusted_recent_copy = True
+            else:
+                recent = None
+            schedule = (
+                recent
+                or self.find(key)
+                or Schedule.start(staff_id=key.staff_id, day=key.day, stamp=stamp)
             )
             held = schedule.hold(
                 appointment_id=appointment.id,
@@ -82,14 +97,15 @@ class Schedules:
         return changed
 
     def find(self, key: ScheduleKey) -> Schedule | None:
+        # In one query: schedules and hours have no snapshots to look for first.
         try:
-            return self.loader.get(Schedule, key.schedule_id)
+            return self.loader.current(Schedule, key.schedule_id, None)
         except NotFoundError:
             return None
 
     def hours(self, location_id: str) -> OpeningHours | None:
         try:
-            return self.loader.get(OpeningHours, hours_id_for(location_id))
+            return self.loader.current(OpeningHours, hours_id_for(location_id), None)
         except NotFoundError:
             return None
 

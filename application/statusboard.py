@@ -74,7 +74,7 @@ class StatusBoard(OpeningHoursCommands):
             if not allow_outside_hours:
                 self.schedules.check_open(booked.location_id, booked.starts_at, booked.ends_at)
             self.schedules.rearrange(
-                attempt, booked, None, allow_overlap=allow_overlap, stamp=stamp
+                attempt, booked, None, allow_overlap=allow_overlap, stamp=stamp, new=True
             )
             return booked, True
 
