@@ -93,6 +93,9 @@ class ReadModel:
                 services=[{"code": code, "quantity": quantity} for code, quantity in services],
                 staff=staff,
                 stamp=DESK,
+                # The read models show whatever was booked: hours and overlaps are not theirs.
+                allow_outside_hours=True,
+                allow_overlap=True,
             )
         return outcome.aggregate.id
 
