@@ -115,7 +115,12 @@ class ReadModel:
     def edit(self, ident: UUID, at: datetime = BOOKED_AT, **fields: Any) -> None:
         with occurring_at(at):
             self.app.edit_appointment(
-                ident, expected_version=self.version(ident), stamp=DESK, **fields
+                ident,
+                expected_version=self.version(ident),
+                stamp=DESK,
+                allow_outside_hours=True,
+                allow_overlap=True,
+                **fields,
             )
 
     def version(self, ident: UUID) -> int:
