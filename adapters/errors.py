@@ -13,8 +13,9 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from adapters.headers import RETRY_AFTER
 from adapters.observability import request_id
-from adapters.schemas import AppointmentSchema, ChangeSchema, ServiceSchema
-from adapters.schemas.common import instance
+from adapters.schemas import AppointmentSchema, ChangeSchema, HoursSchema, ServiceSchema
+from adapters.schemas.common import ResponseSchema, instance
+from adapters.schemas.problems import HolderSchema
 from application.errors import (
     ConflictError,
     DuplicateServiceError,
@@ -23,7 +24,13 @@ from application.errors import (
     StorageUnavailableError,
     VersionAheadError,
 )
-from domain.errors import FieldError, InvalidTransitionError
+from domain.errors import (
+    FieldError,
+    InvalidTransitionError,
+    OutsideOpeningHoursError,
+    StaffDoubleBookedError,
+)
+from domain.hours import OpeningHours
 from domain.service import Service
 from projections.paging import InvalidCursorError
 from storage.errors import UNAVAILABLE_ERRORS
@@ -95,8 +102,14 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "_schema": [str(text) for text in texts]}
 
 
+_CURRENT: dict[type, type[ResponseSchema]] = {
+    Service: ServiceSchema,
+    OpeningHours: HoursSchema,
+}
+
+
 def _conflict(error: ConflictError) -> dict[str, Any]:
-    schema = instance(ServiceSchema if isinstance(error.current, Service) else AppointmentSchema)
+    schema = instance(_CURRENT.get(type(error.current), AppointmentSchema))
     return {
         "current": schema.dump(error.current),
         "conflicting_event": instance(ChangeSchema).dump(error.conflicting),
@@ -142,6 +155,20 @@ ERRORS: dict[type[Exception], Problem] = {
     NotFoundError: Problem(404, "not_found", "Not found"),
     ConflictError: Problem(409, "conflict", "Someone else changed this first", _conflict),
     DuplicateServiceError: Problem(409, "duplicate_service", "The service code is taken"),
+    StaffDoubleBookedError: Problem(
+        409,
+        "staff_double_booked",
+        "The staff member is already booked then",
+        lambda e: {
+            "conflicting_appointment": instance(HolderSchema).dump(e.conflicting_appointment)
+        },
+    ),
+    OutsideOpeningHoursError: Problem(
+        422,
+        "outside_opening_hours",
+        "The location is not open then",
+        lambda e: {"location_id": e.location_id},
+    ),
     ProjectionLaggingError: Problem(
         503,
         "projection_lagging",

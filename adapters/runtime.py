@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -39,7 +40,8 @@ def open_application(settings: Settings, *, create_table: bool | None = None) ->
         max_overflow=settings.max_overflow,
         lock_timeout_seconds=settings.lock_timeout_seconds,
     )
-    return StatusBoard(store_env(settings.database_url, options))
+    env = store_env(settings.database_url, options)
+    return StatusBoard(env, timezone=ZoneInfo(settings.timezone))
 
 
 def open_read_side(settings: Settings, *, durable_commits: bool = True) -> ReadSide:

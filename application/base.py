@@ -1,7 +1,8 @@
 """What every command of an event-sourced application shares, kept out of the use cases.
 
 A command is a decision: ``decide(attempt)`` loads what it needs through the attempt and
-returns the aggregate with whether it changed it. ``execute`` runs it and saves what it decided
+returns the aggregate with whether it changed it; any other aggregate it changed it hands to
+``attempt.collect``, to be saved with it. ``execute`` runs it and saves what it decided
 (with the idempotency key's record, in the same save); should the save lose the race for the
 next version, it runs the decision again on what the store now holds, a bounded number of times.
 """
@@ -124,19 +125,21 @@ class CommandApplication(Application[UUID]):
         if attempt.trusted_recent_copy and not applied:
             return None  # nothing to save means nothing checks the copy was current
         try:
-            recordings = self._save_decision(command, aggregate, applied)
+            recordings = self._save_decision(command, aggregate, applied, attempt.also_changed)
         except IntegrityError:
             for listener in self.conflict_listeners:
                 listener(command.name)
             return None
-        self.recent.put(aggregate)
+        saved: list[Aggregate] = [aggregate, *attempt.also_changed]
+        for each in saved:
+            self.recent.put(each)
         return Outcome(aggregate, applied, self._position(recordings))
 
     def _save_decision(
-        self, command: Command, aggregate: Aggregate, applied: bool
+        self, command: Command, aggregate: Aggregate, applied: bool, others: list[Aggregate]
     ) -> list[Recording[UUID]]:
         """What the command changed, and the record of its key, in one transaction."""
-        pending: list[Aggregate] = [aggregate] if applied else []
+        pending: list[Aggregate] = [aggregate, *others] if applied else list(others)
         if command.key:
             pending.append(
                 IdempotencyRecord.record(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -118,6 +118,13 @@ class RecentCopies:
             return None
         return copy.deepcopy(recent) if recent.version == version else None
 
+    def latest(self, ident: UUID) -> Aggregate | None:
+        """A copy to change of whatever version this process saved last, if any."""
+        try:
+            return copy.deepcopy(self._copies.get(ident))
+        except KeyError:
+            return None
+
     def clear(self) -> None:
         self._copies = LRUCache(maxsize=self.size)
 
@@ -136,6 +143,13 @@ class Attempt:
     loader: Loader
     recent: RecentCopies
     trusted_recent_copy: bool = False
+    #: Other aggregates the decision changed, saved with its own in one transaction.
+    also_changed: list[Aggregate] = field(default_factory=list)
+
+    def collect(self, *aggregates: Aggregate) -> None:
+        """Saves these with the command's aggregate: a rule that spans aggregates (a staff
+        member's schedule) holds because the one save fails should any of them have moved on."""
+        self.also_changed.extend(aggregates)
 
     def load(
         self, cls: type[A], ident: UUID, expected_version: int | None

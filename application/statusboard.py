@@ -7,29 +7,37 @@ machinery every command shares (retries, idempotency keys, recent copies, the sa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID, uuid4
 
 from application import conflicts
-from application.base import Command, CommandApplication, Outcome, storage_guarded
+from application.base import Command, Outcome, storage_guarded
 from application.booking import UNSET, apply_edits, end_after, length_of, service_lines
 from application.errors import DuplicateServiceError, NotFoundError
 from application.history import Change, replay
 from application.loading import Attempt, replayed
+from application.openinghours import OpeningHoursCommands
+from application.scheduling import Schedules
 from domain import values
 from domain.appointment import Appointment
 from domain.errors import FieldError
+from domain.placement import placement_of
 from domain.service import Service, service_id_for
 from domain.stamp import Stamp
 
 __all__ = ["Outcome", "StatusBoard"]
 
 
-class StatusBoard(CommandApplication):
+class StatusBoard(OpeningHoursCommands):
     name = "StatusBoard"
     snapshotting_intervals = {Appointment: 50}
     snapshotting_projectors = {Appointment: replayed}
+
+    def __init__(self, env: dict[str, str] | None = None, *, timezone: tzinfo = UTC) -> None:
+        """``timezone`` is STATUSBOARD_TIMEZONE: it says which local day a schedule is."""
+        super().__init__(env)
+        self.schedules = Schedules(self.loader, timezone)
 
     # Commands on appointments.
 
@@ -45,7 +53,11 @@ class StatusBoard(CommandApplication):
         ends_at: object = None,
         staff: object = None,
         notes: object = "",
+        allow_overlap: bool = False,
+        allow_outside_hours: bool = False,
     ) -> Outcome[Appointment]:
+        """Refuses a slot the staff member has taken unless ``allow_overlap``, and one outside
+        the location's hours unless ``allow_outside_hours`` (an admin's, SPEC §12)."""
         details: dict[str, Any] = {
             "location_id": location_id,
             "customer": customer,
@@ -53,14 +65,27 @@ class StatusBoard(CommandApplication):
             "notes": notes,
         }
 
-        def decide(_: Attempt) -> tuple[Appointment, bool]:
+        def decide(attempt: Attempt) -> tuple[Appointment, bool]:
             lines = service_lines(self.loader, services)
             start = values.instant("starts_at", starts_at)
             end = ends_at if ends_at is not None else end_after(start, length_of(lines))
             schedule: dict[str, Any] = {"starts_at": start, "ends_at": end, "service_lines": lines}
-            return Appointment.book(id=uuid4(), **schedule, **details, stamp=stamp), True
+            booked = Appointment.book(id=uuid4(), **schedule, **details, stamp=stamp)
+            if not allow_outside_hours:
+                self.schedules.check_open(booked.location_id, booked.starts_at, booked.ends_at)
+            self.schedules.rearrange(
+                attempt, booked, None, allow_overlap=allow_overlap, stamp=stamp, new=True
+            )
+            return booked, True
 
-        arguments = {"starts_at": starts_at, "ends_at": ends_at, "services": services, **details}
+        arguments = {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "services": services,
+            "allow_overlap": allow_overlap,
+            "allow_outside_hours": allow_outside_hours,
+            **details,
+        }
         return self.execute(Command("book", None, arguments, stamp), decide)
 
     @storage_guarded
@@ -72,14 +97,27 @@ class StatusBoard(CommandApplication):
         *,
         expected_version: int,
         stamp: Stamp,
+        allow_overlap: bool = False,
     ) -> Outcome[Appointment]:
+        """Cancelling or marking no-show frees the staff member's time; reopening takes it
+        again, and is refused as a double booking if someone else has it meanwhile unless
+        ``allow_overlap``."""
+
         def decide(attempt: Attempt) -> tuple[Appointment, bool]:
             appointment, unseen = attempt.load(Appointment, appointment_id, expected_version)
             if not conflicts.move_still_to_make(appointment, unseen, to_status):
                 return appointment, False
-            return appointment, appointment.move(to_status, reason, stamp)
+            before = placement_of(appointment)
+            if not appointment.move(to_status, reason, stamp):
+                return appointment, False
+            self.schedules.rearrange(
+                attempt, appointment, before, allow_overlap=allow_overlap, stamp=stamp
+            )
+            return appointment, True
 
         arguments = {"to_status": to_status, "expected_version": expected_version, "reason": reason}
+        if allow_overlap:
+            arguments["allow_overlap"] = True
         return self.execute(Command("move", appointment_id, arguments, stamp), decide)
 
     @storage_guarded
@@ -93,16 +131,33 @@ class StatusBoard(CommandApplication):
         staff: object = UNSET,
         starts_at: object = UNSET,
         ends_at: object = UNSET,
+        allow_overlap: bool = False,
+        allow_outside_hours: bool = False,
     ) -> Outcome[Appointment]:
+        """Rescheduling and reassigning move the appointment's hold on the schedules, under the
+        same rules as a booking."""
         sent = {"notes": notes, "staff": staff, "starts_at": starts_at, "ends_at": ends_at}
         requested = {name: value for name, value in sent.items() if value is not UNSET}
 
         def decide(attempt: Attempt) -> tuple[Appointment, bool]:
             appointment, unseen = attempt.load(Appointment, appointment_id, expected_version)
             conflicts.refuse_lost_updates(appointment, unseen, requested)
-            return appointment, apply_edits(appointment, requested, stamp)
+            before = (appointment.starts_at, appointment.ends_at), placement_of(appointment)
+            if not apply_edits(appointment, requested, stamp):
+                return appointment, False
+            moved = before[0] != (appointment.starts_at, appointment.ends_at)
+            if moved and not allow_outside_hours:
+                self.schedules.check_open(
+                    appointment.location_id, appointment.starts_at, appointment.ends_at
+                )
+            self.schedules.rearrange(
+                attempt, appointment, before[1], allow_overlap=allow_overlap, stamp=stamp
+            )
+            return appointment, True
 
+        flags = {"allow_overlap": allow_overlap, "allow_outside_hours": allow_outside_hours}
         arguments = {"expected_version": expected_version, **requested}
+        arguments.update({name: True for name, value in flags.items() if value})
         return self.execute(Command("edit", appointment_id, arguments, stamp), decide)
 
     @storage_guarded

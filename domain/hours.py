@@ -143,6 +143,9 @@ class OpeningHours(SharesImmutableState, Aggregate):
         )
         return True
 
+    def state(self) -> dict[str, Any]:
+        return {"weekly": self.weekly, "closed_dates": self.closed_dates}
+
     @property
     def hours(self) -> Hours:
         return Hours(self.weekly, frozenset(self.closed_dates))

@@ -50,6 +50,12 @@ def _command(summary: str, response: type, body: type | None = None, **more: Any
     )
 
 
+def _admin_override(body: dict[str, Any]) -> None:
+    """Booking outside opening hours is an admin's decision."""
+    if body.get("allow_outside_hours"):
+        require("admin", components().tokens)
+
+
 @operation(
     bp,
     "/appointments",
@@ -58,11 +64,16 @@ def _command(summary: str, response: type, body: type | None = None, **more: Any
         AppointmentSchema,
         BookSchema,
         status=201,
+        errors=(409,),
         headers=(*WRITE, LOCATION),
     ),
 )
 def book(body: dict[str, Any]) -> Reply:
-    """Books the services at the location; ends_at defaults to their total duration."""
+    """Books the services at the location; ends_at defaults to their total duration. A slot
+    the staff member has taken is 409 staff_double_booked unless allow_overlap; a time outside
+    the location's opening hours is 422 outside_opening_hours unless allow_outside_hours, which
+    needs an admin token (403 for any other)."""
+    _admin_override(body)
     outcome = components().board.book_appointment(**body, stamp=stamp())
     location = url_for(".get", appointment_id=outcome.aggregate.id)
     return changed(outcome, outcome.aggregate, Location=location)
@@ -97,7 +108,9 @@ def get(appointment_id: UUID, query: dict[str, Any]) -> Reply:
     _command("Move a card to another column", MoveResultSchema, MoveSchema, errors=(404, 409)),
 )
 def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
-    """Applies when nobody else moved the card since expected_version; see the conflict rules."""
+    """Applies when nobody else moved the card since expected_version; see the conflict rules.
+    Cancelling or marking no-show frees the staff member's slot; reopening into a slot taken
+    meanwhile is 409 staff_double_booked unless allow_overlap."""
     expected_version = body.pop("expected_version")
     outcome = components().board.move_appointment(
         appointment_id, **body, expected_version=expected_version, stamp=stamp()
@@ -117,7 +130,10 @@ def move(appointment_id: UUID, body: dict[str, Any]) -> Reply:
     ),
 )
 def edit(appointment_id: UUID, body: dict[str, Any]) -> Reply:
-    """Changes only the fields sent; a field someone else changed meanwhile is a conflict."""
+    """Changes only the fields sent; a field someone else changed meanwhile is a conflict.
+    Rescheduling and reassigning follow the booking's rules on taken slots and opening
+    hours, with the same allow_overlap and allow_outside_hours."""
+    _admin_override(body)
     expected_version = body.pop("expected_version")
     outcome = components().board.edit_appointment(
         appointment_id, **body, expected_version=expected_version, stamp=stamp()

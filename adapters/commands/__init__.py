@@ -15,6 +15,7 @@ OPTIONAL = (
     "adapters.commands.seed",
     "adapters.commands.audit",
     "adapters.commands.release",
+    "adapters.commands.schedules",
 )
 
 

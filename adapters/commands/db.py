@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask.cli import AppGroup
 
+from adapters.commands.schedules import run_backfill
 from adapters.manifest import unreadable_in_log
 from adapters.restored import rebuild_ahead
 from adapters.runtime import open_application, open_read_side, runtime
@@ -37,7 +38,8 @@ def redacted(database_url: str) -> str:
 @db.command("init")
 def init() -> None:
     """Creates the event store, read-model and token tables and migrates them to this
-    release's schema version; safe to run again. Refuses tables a newer release migrated."""
+    release's schema version, then holds the appointments booked before staff schedules existed
+    on theirs; safe to run again. Refuses tables a newer release migrated."""
     settings = runtime().settings
     store = SqlStore.open(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
     try:
@@ -51,6 +53,11 @@ def init() -> None:
     finally:
         store.close()
     _check_log_and_read_models(settings)
+    board = open_application(settings, create_table=False)
+    try:
+        run_backfill(board)
+    finally:
+        board.close()
     click.echo(f"Tables are ready in {redacted(settings.database_url)} (schema version {migrated})")
 
 

@@ -20,6 +20,7 @@ from adapters.schemas.board import (
     StatsSchema,
 )
 from adapters.schemas.common import ChangeSchema
+from adapters.schemas.hours import HoursPutSchema, HoursSchema
 from adapters.schemas.ops import HealthSchema, ProjectionStatusSchema, ReadySchema
 from adapters.schemas.problems import ConflictProblemSchema, ProblemSchema
 from adapters.schemas.services import (
@@ -43,6 +44,8 @@ __all__ = [
     "EditSchema",
     "HealthSchema",
     "HistorySchema",
+    "HoursPutSchema",
+    "HoursSchema",
     "MoveResultSchema",
     "MoveSchema",
     "ProblemSchema",

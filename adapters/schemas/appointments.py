@@ -57,6 +57,12 @@ class BookSchema(Schema):
     notes = fields.String(
         validate=validate.Length(max=values.MAX_NOTES), metadata=text_rules(values.MAX_NOTES)
     )
+    allow_overlap = fields.Boolean(
+        metadata={"description": "Book over the staff member's other appointments on purpose."}
+    )
+    allow_outside_hours = fields.Boolean(
+        metadata={"description": "Admins only: book outside the location's opening hours."}
+    )
 
 
 class ServiceLineSchema(ResponseSchema):
@@ -113,6 +119,9 @@ class MoveSchema(Schema):
             **text_rules(values.MAX_REASON),
         },
     )
+    allow_overlap = fields.Boolean(
+        metadata={"description": "Reopen although someone else holds the staff member's slot."}
+    )
 
 
 class MoveResultSchema(ResponseSchema):
@@ -131,6 +140,12 @@ class EditSchema(Schema):
     staff = fields.Nested(StaffSchema, allow_none=True)
     starts_at = UtcDateTime()
     ends_at = UtcDateTime()
+    allow_overlap = fields.Boolean(
+        metadata={"description": "Book over the staff member's other appointments on purpose."}
+    )
+    allow_outside_hours = fields.Boolean(
+        metadata={"description": "Admins only: book outside the location's opening hours."}
+    )
 
 
 class EditResultSchema(ResponseSchema):

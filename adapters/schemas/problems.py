@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from adapters.schemas.common import ChangeSchema, ResponseSchema
+from adapters.schemas.common import ChangeSchema, ResponseSchema, UtcDateTime
 
 
 class ProblemSchema(ResponseSchema):
@@ -35,6 +35,13 @@ class ProblemSchema(ResponseSchema):
     )
 
 
+class HolderSchema(ResponseSchema):
+    id = fields.UUID(dump_only=True)
+    starts_at = UtcDateTime(dump_only=True)
+    ends_at = UtcDateTime(dump_only=True)
+    customer_name = fields.String(dump_only=True)
+
+
 class ConflictProblemSchema(ProblemSchema):
     current = fields.Dict(
         dump_only=True, metadata={"description": "The record as it is now, to merge with."}
@@ -43,3 +50,8 @@ class ConflictProblemSchema(ProblemSchema):
         ChangeSchema, dump_only=True, metadata={"description": "The change the client missed."}
     )
     fields_ = fields.List(fields.String(), data_key="fields", dump_only=True)
+    conflicting_appointment = fields.Nested(
+        HolderSchema,
+        dump_only=True,
+        metadata={"description": "staff_double_booked: the appointment that holds the slot."},
+    )

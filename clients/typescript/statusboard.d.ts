@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Book an appointment
-         * @description Books the services at the location; ends_at defaults to their total duration. Role: staff.
+         * @description Books the services at the location; ends_at defaults to their total duration. A slot the staff member has taken is 409 staff_double_booked unless allow_overlap; a time outside the location's opening hours is 422 outside_opening_hours unless allow_outside_hours, which needs an admin token (403 for any other). Role: staff.
          */
         post: operations["appointments_book"];
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
         head?: never;
         /**
          * Edit notes, staff or schedule
-         * @description Changes only the fields sent; a field someone else changed meanwhile is a conflict. Role: staff.
+         * @description Changes only the fields sent; a field someone else changed meanwhile is a conflict. Rescheduling and reassigning follow the booking's rules on taken slots and opening hours, with the same allow_overlap and allow_outside_hours. Role: staff.
          */
         patch: operations["appointments_edit"];
         trace?: never;
@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         /**
          * Move a card to another column
-         * @description Applies when nobody else moved the card since expected_version; see the conflict rules. Role: staff.
+         * @description Applies when nobody else moved the card since expected_version; see the conflict rules. Cancelling or marking no-show frees the staff member's slot; reopening into a slot taken meanwhile is 409 staff_double_booked unless allow_overlap. Role: staff.
          */
         post: operations["appointments_move"];
         delete?: never;
@@ -201,6 +201,30 @@ export interface paths {
          */
         get: operations["locations_list_locations"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/locations/{location_id}/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A location's opening hours
+         * @description Open every day 08:00-20:00 local time (version 0) until an admin sets the hours. Role: viewer.
+         */
+        get: operations["hours_get"];
+        /**
+         * Set a location's opening hours
+         * @description Weekly intervals in local time (STATUSBOARD_TIMEZONE) and closed dates, replaced whole; bookings outside them are refused unless an admin overrides. Role: admin.
+         */
+        put: operations["hours_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -431,6 +455,10 @@ export interface components {
             staff?: (null) | components["schemas"]["Staff"];
             services: components["schemas"]["BookedService"][];
             notes?: string;
+            /** @description Book over the staff member's other appointments on purpose. */
+            allow_overlap?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
+            /** @description Admins only: book outside the location's opening hours. */
+            allow_outside_hours?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
         };
         ServiceLine: {
             readonly service_id?: string;
@@ -464,20 +492,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
-        Edit: {
-            /** @description The version of the record the client last saw. */
-            expected_version: number;
-            notes?: string;
-            staff?: (null) | components["schemas"]["Staff"];
-            /** Format: date-time */
-            starts_at?: string;
-            /** Format: date-time */
-            ends_at?: string;
-        };
-        EditResult: {
-            readonly appointment?: components["schemas"]["Appointment"];
-            readonly position?: number;
-        };
         Change: {
             readonly version?: number;
             readonly type?: string;
@@ -490,6 +504,15 @@ export interface components {
             readonly changes?: {
                 [key: string]: unknown[];
             };
+        };
+        Holder: {
+            /** Format: uuid */
+            readonly id?: string;
+            /** Format: date-time */
+            readonly starts_at?: string;
+            /** Format: date-time */
+            readonly ends_at?: string;
+            readonly customer_name?: string;
         };
         ConflictProblem: {
             /** @description urn:statusboard:problem:… */
@@ -521,6 +544,26 @@ export interface components {
             /** @description The change the client missed. */
             readonly conflicting_event?: components["schemas"]["Change"];
             readonly fields?: string[];
+            /** @description staff_double_booked: the appointment that holds the slot. */
+            readonly conflicting_appointment?: components["schemas"]["Holder"];
+        };
+        Edit: {
+            /** @description The version of the record the client last saw. */
+            expected_version: number;
+            notes?: string;
+            staff?: (null) | components["schemas"]["Staff"];
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            /** @description Book over the staff member's other appointments on purpose. */
+            allow_overlap?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
+            /** @description Admins only: book outside the location's opening hours. */
+            allow_outside_hours?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
+        };
+        EditResult: {
+            readonly appointment?: components["schemas"]["Appointment"];
+            readonly position?: number;
         };
         History: {
             readonly items?: components["schemas"]["Change"][];
@@ -532,6 +575,8 @@ export interface components {
             expected_version: number;
             /** @description Required to reopen a completed, cancelled or no-show card. */
             reason?: string | null;
+            /** @description Reopen although someone else holds the staff member's slot. */
+            allow_overlap?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
         };
         MoveResult: {
             readonly appointment?: components["schemas"]["Appointment"];
@@ -605,6 +650,79 @@ export interface components {
         LocationList: {
             readonly items?: components["schemas"]["Location"][];
             readonly position?: number;
+        };
+        Hours: {
+            readonly location_id?: string;
+            /** @description Open intervals in local time by weekday; an empty list is closed all day. */
+            readonly weekly?: {
+                monday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                tuesday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                wednesday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                thursday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                friday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                saturday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                sunday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+            };
+            readonly closed_dates?: string[];
+            /** @description 0 while the location has the default hours. */
+            readonly version?: number;
+        };
+        HoursPut: {
+            /** @description The version last seen; left out, the last write wins. */
+            expected_version?: number;
+            /** @description Open intervals in local time by weekday; an empty list is closed all day. */
+            weekly: {
+                monday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                tuesday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                wednesday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                thursday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                friday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                saturday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+                sunday?: {
+                    opens: string;
+                    closes: string;
+                }[];
+            };
+            closed_dates: string[];
         };
         Service: {
             /** Format: uuid */
@@ -822,6 +940,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone else changed this first (or the service code is taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
             /** @description Body over 64 KiB */
@@ -1724,6 +1851,198 @@ export interface operations {
             };
             /** @description The token's role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: see errors, allowed or current_version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hours_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+            };
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A location's opening hours */
+            200: {
+                headers: {
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hours"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: see errors, allowed or current_version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hours_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+                /** @description A retry with the same key and body returns the first outcome. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoursPut"];
+            };
+        };
+        responses: {
+            /** @description Set a location's opening hours */
+            200: {
+                headers: {
+                    /** @description Position of the command's last event in the log */
+                    "X-Event-Position"?: number;
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hours"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone else changed this first (or the service code is taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
+            /** @description Body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,8 @@ ENDPOINTS = {
     ("get", f"{API}/activity"),
     ("get", f"{API}/locations"),
     ("get", f"{API}/staff"),
+    ("get", f"{API}/locations/{{location_id}}/hours"),
+    ("put", f"{API}/locations/{{location_id}}/hours"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),

@@ -103,7 +103,9 @@ class TestEveryEndpointKeepsItsDoor:
         tried = 0
 
         for method, path, role in operations:
-            url = path.format(appointment_id=booked["id"], service_id=haircut["id"])
+            url = path.format(
+                appointment_id=booked["id"], service_id=haircut["id"], location_id="downtown"
+            )
             for knock, (headers, error) in knocks.items():
                 response = app.test_client().open(url, method=method, headers=headers, json={})
                 tried += 1
