@@ -19,7 +19,8 @@ from adapters.errors import PROBLEM_JSON
 from adapters.observability import REQUEST_ID
 from adapters.openapi_links import LINKS
 from adapters.schemas import ConflictProblemSchema, ProblemSchema
-from adapters.schemas.common import boolean_as_loaded, null_as_loaded
+from adapters.schemas.common import boolean_as_loaded, matching_rules, null_as_loaded
+from domain import values
 
 ERROR_TEXT = {
     400: "Malformed JSON",
@@ -86,6 +87,10 @@ def error_statuses(op: Operation) -> list[int]:
     return sorted(statuses)
 
 
+#: What a path variable that is not a UUID must match, as the view checks it.
+PATH_RULES = {"location_id": matching_rules(values.SLUG)}
+
+
 def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = [
         {
@@ -94,7 +99,7 @@ def _parameters(op: Operation, rule: Rule) -> list[dict[str, Any]]:
             "required": True,
             "schema": {"type": "string", "format": "uuid"}
             if kind == "uuid"
-            else {"type": "string"},
+            else {"type": "string", **PATH_RULES.get(name, {})},
         }
         for kind, name in _VARIABLE.findall(rule.rule)
     ]

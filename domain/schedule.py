@@ -90,7 +90,7 @@ class Schedule(SharesImmutableState, Aggregate):
 
     @classmethod
     def start(cls, *, staff_id: object, day: object, stamp: Stamp) -> Schedule:
-        checked_staff = values.matching("staff_id", staff_id, values._STAFF_ID, "a staff id")
+        checked_staff = values.matching("staff_id", staff_id, values.STAFF_ID, "a staff id")
         checked_day = localtime.iso_date("day", day)
         return cls._create(
             cls.Started,

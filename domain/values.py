@@ -17,11 +17,11 @@ MAX_REASON = 500
 MAX_PRICE_CENTS = 100_000_000
 MAX_QUANTITY = 999
 
-_SLUG = re.compile(r"[a-z0-9-]{1,64}")
-_CODE = re.compile(r"[A-Z0-9-]{2,32}")
-_PHONE = re.compile(r"\+?[0-9][0-9 ().-]{2,39}")
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
-_STAFF_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+SLUG = re.compile(r"[a-z0-9-]{1,64}")
+CODE = re.compile(r"[A-Z0-9-]{2,32}")
+PHONE = re.compile(r"\+?[0-9][0-9 ().-]{2,39}")
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
+STAFF_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 class Customer(TypedDict):
@@ -79,11 +79,11 @@ def _storable(field: str, value: str) -> str:
 
 
 def location_id(value: object) -> str:
-    return matching("location_id", value, _SLUG, "1 to 64 of a-z, 0-9 and -")
+    return matching("location_id", value, SLUG, "1 to 64 of a-z, 0-9 and -")
 
 
 def service_code(value: object, field: str = "code") -> str:
-    return matching(field, value, _CODE, "2 to 32 of A-Z, 0-9 and -")
+    return matching(field, value, CODE, "2 to 32 of A-Z, 0-9 and -")
 
 
 def instant(field: str, value: object) -> datetime:
@@ -112,10 +112,10 @@ def customer(value: object) -> Customer:
         name=text("customer.name", value.get("name"), max_len=120),
         phone=None
         if phone in (None, "")
-        else matching("customer.phone", phone, _PHONE, "a phone number"),
+        else matching("customer.phone", phone, PHONE, "a phone number"),
         email=None
         if email in (None, "")
-        else matching("customer.email", email, _EMAIL, "an email address"),
+        else matching("customer.email", email, EMAIL, "an email address"),
     )
 
 
@@ -125,7 +125,7 @@ def staff(value: object) -> Staff | None:
     if not isinstance(value, dict):
         raise FieldError("staff", "must be an object or null")
     return Staff(
-        id=matching("staff.id", value.get("id"), _STAFF_ID, "1 to 64 of A-Z, a-z, 0-9, _ . -"),
+        id=matching("staff.id", value.get("id"), STAFF_ID, "1 to 64 of A-Z, a-z, 0-9, _ . -"),
         name=text("staff.name", value.get("name"), max_len=120),
     )
 

@@ -8,6 +8,7 @@ from flask import Blueprint
 
 from adapters.api.context import changed, stamp
 from adapters.api.operation import API_PREFIX, Operation, Reply, operation
+from adapters.headers import EVENT_POSITION
 from adapters.runtime import components
 from adapters.schemas import HoursPutSchema, HoursSchema
 from domain import values
@@ -52,7 +53,7 @@ def get(location_id: str) -> Any:
         role="admin",
         body=HoursPutSchema,
         errors=(409,),
-        headers=("X-Event-Position",),
+        headers=(EVENT_POSITION,),
         tag="locations",
     ),
 )

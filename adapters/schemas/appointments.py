@@ -29,22 +29,22 @@ def _or_empty(pattern: re.Pattern[str]) -> dict[str, str]:
 
 class CustomerSchema(Schema):
     name = fields.String(required=True, metadata=text_rules(120, 1))
-    phone = fields.String(allow_none=True, metadata=_or_empty(values._PHONE))
-    email = fields.String(allow_none=True, metadata=_or_empty(values._EMAIL))
+    phone = fields.String(allow_none=True, metadata=_or_empty(values.PHONE))
+    email = fields.String(allow_none=True, metadata=_or_empty(values.EMAIL))
 
 
 class StaffSchema(Schema):
-    id = fields.String(required=True, metadata=matching_rules(values._STAFF_ID))
+    id = fields.String(required=True, metadata=matching_rules(values.STAFF_ID))
     name = fields.String(required=True, metadata=text_rules(120, 1))
 
 
 class BookedServiceSchema(Schema):
-    code = fields.String(required=True, metadata=matching_rules(values._CODE))
+    code = fields.String(required=True, metadata=matching_rules(values.CODE))
     quantity = fields.Integer(strict=True, validate=validate.Range(1, values.MAX_QUANTITY))
 
 
 class BookSchema(Schema):
-    location_id = fields.String(required=True, metadata=matching_rules(values._SLUG))
+    location_id = fields.String(required=True, metadata=matching_rules(values.SLUG))
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(
         metadata={"description": "Defaults to starts_at plus the services' total duration."}
@@ -154,7 +154,7 @@ class EditResultSchema(ResponseSchema):
 
 
 class ServiceLineAddSchema(Schema):
-    code = fields.String(required=True, metadata=matching_rules(values._CODE))
+    code = fields.String(required=True, metadata=matching_rules(values.CODE))
     quantity = fields.Integer(strict=True, validate=validate.Range(1, values.MAX_QUANTITY))
     expected_version = expected_version()
 

@@ -22,7 +22,7 @@ def _location() -> fields.String:
     return fields.String(
         required=True,
         validate=domain_rule(values.location_id),
-        metadata=matching_rules(values._SLUG),
+        metadata=matching_rules(values.SLUG),
     )
 
 

@@ -37,7 +37,7 @@ def _duration(*, required: bool = False) -> fields.Integer:
 
 
 class ServiceCreateSchema(Schema):
-    code = fields.String(required=True, metadata=matching_rules(values._CODE))
+    code = fields.String(required=True, metadata=matching_rules(values.CODE))
     name = fields.String(required=True, metadata=text_rules(120, 1))
     category = fields.String(required=True, metadata=text_rules(64, 1))
     price_cents = _price(required=True)

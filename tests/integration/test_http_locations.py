@@ -63,7 +63,7 @@ class TestStaff:
     ) -> None:
         book(client, staff={"id": "sam", "name": "Sam"})
         book(client, staff={"id": "amy", "name": "Amy"})
-        book(client, staff={"id": "sam", "name": "Samuel"})
+        book(client, staff={"id": "sam", "name": "Samuel"}, starts_at=f"{DAY}T11:00:00+00:00")
         book(client, location_id="harbour", staff={"id": "zed", "name": "Zed"})
 
         body = caught_up(client, app, STAFF, location="downtown").json
