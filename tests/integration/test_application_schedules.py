@@ -3,44 +3,32 @@ schedule, and a copy the other has changed since never lets a double booking thr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from application.statusboard import StatusBoard
+from application.statusboard import Outcome, StatusBoard
+from domain.appointment import Appointment
 from domain.errors import StaffDoubleBookedError
-from storage.eventstore import store_env
 from tests.integration.app_support import ANN, BOB, BOOKING
-from tests.integration.test_application_scenarios import stock
 
 SAM = {"id": "s1", "name": "Sam"}
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def boards(request: pytest.FixtureRequest) -> Iterator[tuple[StatusBoard, StatusBoard]]:
-    """Two processes' applications on one database."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
-    first, second = StatusBoard(store_env(url)), StatusBoard(store_env(url))
-    stock(first)
-    yield first, second
-    first.close()
-    second.close()
+def ten_o_clock_taken_there(here: StatusBoard, there: StatusBoard) -> Outcome[Appointment]:
+    """Here books nine, which its copy of Sam's day remembers; there books ten since."""
+    here.book_appointment(**BOOKING, staff=SAM, stamp=ANN)
+    ten = BOOKING["starts_at"] + timedelta(hours=1)
+    return there.book_appointment(**{**BOOKING, "starts_at": ten}, staff=SAM, stamp=BOB)
 
 
 class TestBookingFromAStaleCopy:
     def test_a_slot_the_other_process_took_is_refused(
-        self, boards: tuple[StatusBoard, StatusBoard]
+        self, app_workers: tuple[StatusBoard, StatusBoard]
     ) -> None:
-        here, there = boards
-        here.book_appointment(**BOOKING, staff=SAM, stamp=ANN)
+        here, there = app_workers
+        theirs = ten_o_clock_taken_there(here, there)
         ten = BOOKING["starts_at"] + timedelta(hours=1)
-        theirs = there.book_appointment(**{**BOOKING, "starts_at": ten}, staff=SAM, stamp=BOB)
 
         with pytest.raises(StaffDoubleBookedError) as refused:
             here.book_appointment(**{**BOOKING, "starts_at": ten}, staff=SAM, stamp=ANN)
@@ -48,12 +36,10 @@ class TestBookingFromAStaleCopy:
         assert refused.value.conflicting_appointment["id"] == theirs.aggregate.id
 
     def test_a_free_slot_is_booked_after_reading_the_store(
-        self, boards: tuple[StatusBoard, StatusBoard]
+        self, app_workers: tuple[StatusBoard, StatusBoard]
     ) -> None:
-        here, there = boards
-        here.book_appointment(**BOOKING, staff=SAM, stamp=ANN)
-        ten = BOOKING["starts_at"] + timedelta(hours=1)
-        there.book_appointment(**{**BOOKING, "starts_at": ten}, staff=SAM, stamp=BOB)
+        here, there = app_workers
+        ten_o_clock_taken_there(here, there)
         conflicts: list[str] = []
         here.conflict_listeners.append(conflicts.append)
 
@@ -63,9 +49,9 @@ class TestBookingFromAStaleCopy:
         assert conflicts == ["book"]  # the stale copy lost on its version, then the store won
 
     def test_a_staff_member_moved_away_elsewhere_frees_the_slot_here(
-        self, boards: tuple[StatusBoard, StatusBoard]
+        self, app_workers: tuple[StatusBoard, StatusBoard]
     ) -> None:
-        here, there = boards
+        here, there = app_workers
         first = here.book_appointment(**BOOKING, staff=SAM, stamp=ANN).aggregate
         there.edit_appointment(
             first.id, staff={"id": "s2", "name": "Kim"}, expected_version=1, stamp=BOB

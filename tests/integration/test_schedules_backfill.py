@@ -57,12 +57,18 @@ def schedule(app: Flask, staff: str = "s1") -> Schedule:
     return found
 
 
+def overlapping_pair(app: Flask) -> tuple[UUID, UUID]:
+    """Ada at nine and Bo at a quarter past, both with Sam, booked before schedules existed."""
+    return booked_before_schedules(app, "Ada", NINE), booked_before_schedules(
+        app, "Bo", NINE + timedelta(minutes=15)
+    )
+
+
 class TestBackfill:
     def test_every_active_appointment_with_staff_is_held_and_overlaps_are_recorded(
         self, app: Flask, runner: FlaskCliRunner
     ) -> None:
-        ada = booked_before_schedules(app, "Ada", NINE)
-        bo = booked_before_schedules(app, "Bo", NINE + timedelta(minutes=15))
+        ada, bo = overlapping_pair(app)
         cy = booked_before_schedules(app, "Cy", NINE, staff="s2")
 
         result = runner.invoke(args=["schedules", "backfill"])
@@ -95,8 +101,7 @@ class TestAuditOverlaps:
     def test_lists_the_overlaps_by_location_and_day(
         self, app: Flask, runner: FlaskCliRunner
     ) -> None:
-        ada = booked_before_schedules(app, "Ada", NINE)
-        bo = booked_before_schedules(app, "Bo", NINE + timedelta(minutes=15))
+        ada, bo = overlapping_pair(app)
         runner.invoke(args=["schedules", "backfill"])
 
         result = runner.invoke(args=["audit", "overlaps", "--date", "2030-03-04", "--json"])
