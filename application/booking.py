@@ -58,8 +58,11 @@ def end_after(start: datetime, length: timedelta) -> datetime:
         raise FieldError("ends_at", "is out of range") from None
 
 
-def apply_edits(appointment: Appointment, requested: dict[str, object], stamp: Stamp) -> bool:
-    """Applies the fields the client sent; whether any of them changed the appointment."""
+def apply_edits(
+    appointment: Appointment, requested: dict[str, object], stamp: Stamp, reason: object = None
+) -> bool:
+    """Applies the fields the client sent (``reason`` goes with a reschedule); whether any of
+    them changed the appointment."""
     applied = False
     if "notes" in requested:
         applied |= appointment.edit_notes(requested["notes"], stamp)
@@ -68,7 +71,7 @@ def apply_edits(appointment: Appointment, requested: dict[str, object], stamp: S
     if "starts_at" in requested or "ends_at" in requested:
         starts_at, ends_at = requested.get("starts_at", UNSET), requested.get("ends_at", UNSET)
         start, end = _new_schedule(appointment, starts_at, ends_at)
-        applied |= appointment.reschedule(start, end, stamp)
+        applied |= appointment.reschedule(start, end, stamp, reason)
     return applied
 
 

@@ -131,11 +131,12 @@ class StatusBoard(OpeningHoursCommands):
         staff: object = UNSET,
         starts_at: object = UNSET,
         ends_at: object = UNSET,
+        reason: object = None,
         allow_overlap: bool = False,
         allow_outside_hours: bool = False,
     ) -> Outcome[Appointment]:
-        """Rescheduling and reassigning move the appointment's hold on the schedules, under the
-        same rules as a booking."""
+        """``reason`` says why the appointment moves in time. Rescheduling and reassigning move
+        the appointment's hold on the schedules, under the same rules as a booking."""
         sent = {"notes": notes, "staff": staff, "starts_at": starts_at, "ends_at": ends_at}
         requested = {name: value for name, value in sent.items() if value is not UNSET}
 
@@ -143,7 +144,7 @@ class StatusBoard(OpeningHoursCommands):
             appointment, unseen = attempt.load(Appointment, appointment_id, expected_version)
             conflicts.refuse_lost_updates(appointment, unseen, requested)
             before = (appointment.starts_at, appointment.ends_at), placement_of(appointment)
-            if not apply_edits(appointment, requested, stamp):
+            if not apply_edits(appointment, requested, stamp, reason):
                 return appointment, False
             moved = before[0] != (appointment.starts_at, appointment.ends_at)
             if moved and not allow_outside_hours:
@@ -158,6 +159,8 @@ class StatusBoard(OpeningHoursCommands):
         flags = {"allow_overlap": allow_overlap, "allow_outside_hours": allow_outside_hours}
         arguments = {"expected_version": expected_version, **requested}
         arguments.update({name: True for name, value in flags.items() if value})
+        if reason is not None:
+            arguments["reason"] = reason
         return self.execute(Command("edit", appointment_id, arguments, stamp), decide)
 
     @storage_guarded

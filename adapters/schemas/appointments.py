@@ -108,17 +108,18 @@ class AppointmentQuerySchema(Schema):
             raise ValidationError("give version or at, not both", "at")
 
 
+def reason(description: str) -> fields.String:
+    return fields.String(
+        allow_none=True,
+        validate=validate.Length(max=values.MAX_REASON),
+        metadata={"description": description, **text_rules(values.MAX_REASON)},
+    )
+
+
 class MoveSchema(Schema):
     to_status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     expected_version = expected_version()
-    reason = fields.String(
-        allow_none=True,
-        validate=validate.Length(max=values.MAX_REASON),
-        metadata={
-            "description": "Required to reopen a completed, cancelled or no-show card.",
-            **text_rules(values.MAX_REASON),
-        },
-    )
+    reason = reason("Required to reopen a completed, cancelled or no-show card.")
     allow_overlap = fields.Boolean(
         metadata={"description": "Reopen although someone else holds the staff member's slot."}
     )
@@ -140,6 +141,7 @@ class EditSchema(Schema):
     staff = fields.Nested(StaffSchema, allow_none=True)
     starts_at = UtcDateTime()
     ends_at = UtcDateTime()
+    reason = reason("Why the appointment moves in time; recorded on its reschedule.")
     allow_overlap = fields.Boolean(
         metadata={"description": "Book over the staff member's other appointments on purpose."}
     )

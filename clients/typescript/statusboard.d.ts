@@ -556,6 +556,8 @@ export interface components {
             starts_at?: string;
             /** Format: date-time */
             ends_at?: string;
+            /** @description Why the appointment moves in time; recorded on its reschedule. */
+            reason?: string | null;
             /** @description Book over the staff member's other appointments on purpose. */
             allow_overlap?: boolean | (0 | 1) | ("0" | "1" | "F" | "FALSE" | "False" | "N" | "NO" | "No" | "OFF" | "ON" | "Off" | "On" | "T" | "TRUE" | "True" | "Y" | "YES" | "Yes" | "f" | "false" | "n" | "no" | "off" | "on" | "t" | "true" | "y" | "yes");
             /** @description Admins only: book outside the location's opening hours. */

@@ -168,6 +168,24 @@ class TestAudit:
         assert items[2]["changes"] == {"status": ["checked_in", "in_progress"]}
         assert items[0]["changes"]["starts_at"] == [None, f"{DAY}T09:00:00+00:00"]
 
+    def test_a_reschedule_keeps_the_reason_the_desk_gave(
+        self, client: FlaskClient, haircut: dict[str, Any]
+    ) -> None:
+        booked = book(client)
+        later = f"{DAY}T11:00:00+00:00"
+
+        edited = client.patch(
+            f"{API}/appointments/{booked['id']}",
+            json={"expected_version": 1, "starts_at": later, "reason": "customer called"},
+        )
+        items = (client.get(f"{API}/appointments/{booked['id']}/history").json or {})["items"]
+
+        assert edited.status_code == 200, edited.json
+        assert [(item["type"], item["reason"]) for item in items] == [
+            ("Booked", None),
+            ("Rescheduled", "customer called"),
+        ]
+
     def test_support_sees_the_appointment_as_it_was_at_a_version_or_an_instant(
         self, client: FlaskClient, haircut: dict[str, Any]
     ) -> None:
