@@ -14,6 +14,10 @@ from tests.e2e.conftest import STATUSBOARD
 from tests.e2e.serve_support import free_port
 
 
+def interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_run_prints_an_admin_url_and_serves_the_board(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'board.sqlite3'}"}
@@ -23,6 +27,9 @@ def test_run_prints_an_admin_url_and_serves_the_board(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        # Ctrl-C as at a terminal, even when the suite itself runs where SIGINT is ignored
+        # (started in the background), which the server would inherit.
+        preexec_fn=interruptible,
     )
     try:
         assert server.stdout is not None
