@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from adapters.api import activity, appointments, board, hours, kept, locations, services
+from adapters.api import activity, appointments, board, hours, kept, locations, services, session
 
 
 def register(app: Flask) -> None:
     kept.install(app)
-    for module in (board, appointments, services, activity, locations, hours):
+    for module in (board, appointments, services, activity, locations, hours, session):
         app.register_blueprint(module.bp)

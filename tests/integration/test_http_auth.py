@@ -158,6 +158,26 @@ class TestRoles:
         else:
             assert role in problem(response, 403)["detail"]
 
+    @pytest.mark.parametrize(
+        ("role", "grants"),
+        [
+            ("viewer", ["viewer"]),
+            ("staff", ["viewer", "staff"]),
+            ("support", ["viewer", "support"]),
+            ("admin", ["viewer", "staff", "admin", "support"]),
+        ],
+    )
+    def test_me_names_the_token_and_what_its_role_may_act_as(
+        self, app: Flask, tokens: dict[str, str], role: str, grants: list[str]
+    ) -> None:
+        response = as_role(app, tokens, role).get(f"{API}/me")
+
+        assert response.status_code == 200
+        assert response.json == {"name": role, "role": role, "grants": grants}
+
+    def test_me_without_a_token_is_401(self, app: Flask) -> None:
+        problem(app.test_client().get(f"{API}/me"), 401)
+
 
 @pytest.fixture
 def open_app(store_url: str, caplog: pytest.LogCaptureFixture) -> Iterator[Flask]:

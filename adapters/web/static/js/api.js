@@ -133,6 +133,11 @@ async function command(method, path, body, { onRetry = () => {} } = {}) {
 }
 
 export const api = {
+  /** Any read: its data, and the read model's position when it names one. */
+  get: async (path, query = {}) => (await call('GET', path, { query })).data,
+  read,
+  /** Any command, sent with an Idempotency-Key and retried as ``command`` says. */
+  command,
   board: (location, date, minPosition) => read('/appointments/board', {
     location, date, min_position: minPosition || undefined,
   }),

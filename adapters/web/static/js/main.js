@@ -1,13 +1,20 @@
-// Wires the page: sign-in, the location and day, the board, its numbers, moves and the drawer.
+// Wires the page: sign-in, the role, the location and day, the views (board, calendar, catalog,
+// activity), moves, the drawer and the booking dialog.
 import { onUnauthorized, token } from './api.js';
+import { createActivity } from './activity.js';
 import { BoardView } from './board.js';
+import { createBooking } from './booking.js';
+import { createCalendar } from './calendar.js';
+import { createCatalog } from './catalog.js';
 import { AUTH_REQUIRED, SERVER_TODAY } from './config.js';
 import { showStats } from './dashboard.js';
 import { createMoveMenu, enableDragging } from './dragdrop.js';
 import { Drawer } from './drawer.js';
 import { dayName, shiftDay, today } from './format.js';
 import { createMover } from './moves.js';
+import { role } from './role.js';
 import { Sync } from './sync.js';
+import { views } from './views.js';
 
 const RECENT_KEY = 'statusboard.locations';
 const LOCATION = /^[a-z0-9-]{1,64}$/;
@@ -66,10 +73,12 @@ const board = new BoardView($('columns'), {
   },
   moveMenu: (id, anchor) => openMenu(id, anchor),
 });
+let calendar = null;
 const sync = new Sync({
   where,
   onBoard(data) {
     board.show(data);
+    calendar.show(data);
     const card = drawer.id && board.card(drawer.id);
     if (card) drawer.changed(card);
   },
@@ -80,15 +89,59 @@ const moveCard = createMover({ board, sync, moved: (appointment) => drawer.chang
 drawer = new Drawer({ sync, move: moveCard, saved: (appointment) => board.update(appointment) });
 openMenu = createMoveMenu({ board, menu: $('move-menu'), move: moveCard });
 enableDragging({ board, scroller: $('columns'), sync, move: moveCard });
+const booking = createBooking({
+  dialog: $('booking-dialog'),
+  sync,
+  booked: (appointment) => board.update(appointment),
+});
+calendar = createCalendar({
+  root: $('calendar'),
+  sync,
+  open: (id, onClose = () => {}) => drawer.open(id, onClose),
+  book: (slot) => booking.open(slot),
+});
+const catalog = createCatalog({ root: $('catalog') });
+const activity = createActivity({
+  root: $('activity'),
+  openAt: (id, version, onClose = () => {}) => drawer.open(id, onClose, { version }),
+});
+$('new-appointment').addEventListener('click', () => booking.open(where() ?? {}));
+
+/** The board and the calendar show a location's day, kept current by the sync. */
+const dayView = {
+  enter: () => sync.start(),
+  leave: () => sync.stop(),
+};
+views.register('board', dayView);
+views.register('calendar', {
+  enter: (place) => {
+    calendar.enter(place);
+    return sync.start();
+  },
+  leave: () => {
+    calendar.leave();
+    sync.stop();
+  },
+});
+views.register('catalog', catalog);
+views.register('activity', activity);
+for (const tab of document.querySelectorAll('[data-view-tab]')) {
+  tab.addEventListener('click', (event) => {
+    event.preventDefault();
+    showView(tab.dataset.viewTab);
+  });
+}
 
 function showOnly(...ids) {
-  for (const id of ['sign-in', 'empty-state', 'dashboard', 'board']) $(id).hidden = !ids.includes(id);
+  for (const id of ['sign-in', 'empty-state']) $(id).hidden = !ids.includes(id);
+  if (ids.length) views.hideAll();
 }
 
 function showSignIn(message) {
   sync.stop();
   drawer.close();
   board.clear();
+  role.forget();
   showOnly('sign-in');
   $('sign-in-message').textContent = message;
   $('sign-out').hidden = true;
@@ -98,14 +151,41 @@ function showSignIn(message) {
 }
 
 let shown = null;
+let wanted = views.fromUrl();
+
+/** The catalog and the activity pages need no location or day. */
+function showView(name) {
+  wanted = name;
+  if (name === 'catalog' || name === 'activity') {
+    showOnly();
+    views.show(name, where());
+    document.title = `${name === 'catalog' ? 'Catalog' : 'Activity'} · Status Board`;
+    return;
+  }
+  begin();
+}
 
 /** Shows the chosen location's day, or asks for what is missing. */
-function begin() {
+async function begin() {
   if (AUTH_REQUIRED && !token.get()) {
     showSignIn('Enter the access token you were given to open the board.');
     return;
   }
   $('sign-out').hidden = !AUTH_REQUIRED;
+  if (!role.name) {
+    try {
+      await role.load();
+    } catch {
+      // A refused token has shown the sign-in; otherwise the server is out of reach for now.
+      if (!$('sign-in').hidden) return;
+      setState('Cannot reach the server; reload to try again', 'offline');
+      return;
+    }
+  }
+  if (wanted === 'catalog' || wanted === 'activity') {
+    showView(wanted);
+    return;
+  }
   const place = where();
   if (!place) {
     sync.stop();
@@ -121,16 +201,11 @@ function begin() {
     board.clear();
   }
   shown = place;
-  showOnly('dashboard', 'board');
+  showOnly();
   remember(place.location);
-  const url = new URL(window.location.href);
-  url.searchParams.set('location', place.location);
-  if (place.date === today()) url.searchParams.delete('date');
-  else url.searchParams.set('date', place.date);
-  window.history.replaceState(window.history.state, '', url);
   document.title = `${place.location} · ${dayName(place.date)} · Status Board`;
   setState('Loading…', 'waiting');
-  sync.start();
+  views.show(wanted, place, today());
 }
 
 function goToDay(day) {

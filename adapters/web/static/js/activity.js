@@ -1,0 +1,4 @@
+// The activity page (support and admin).
+export function createActivity() {
+  return { enter() {}, leave() {} };
+}

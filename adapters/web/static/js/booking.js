@@ -1,0 +1,8 @@
+// The "New appointment" dialog.
+export function createBooking({ dialog }) {
+  return {
+    open() {
+      dialog.showModal();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// The service catalog page (admin).
+export function createCatalog() {
+  return { enter() {}, leave() {} };
+}
