@@ -11,7 +11,9 @@ class SessionSchema(ResponseSchema):
     name = fields.String(
         dump_only=True, metadata={"description": "The token's name, recorded as the actor."}
     )
-    role = fields.String(dump_only=True, metadata={"description": "viewer, staff, admin or support"})
+    role = fields.String(
+        dump_only=True, metadata={"description": "viewer, staff, admin or support"}
+    )
     grants = fields.List(
         fields.String(),
         dump_only=True,

@@ -232,6 +232,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who this token is and what it may do
+         * @description Role: viewer.
+         */
+        get: operations["session_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/services": {
         parameters: {
             query?: never;
@@ -725,6 +745,14 @@ export interface components {
                 }[];
             };
             closed_dates: string[];
+        };
+        Session: {
+            /** @description The token's name, recorded as the actor. */
+            readonly name?: string;
+            /** @description viewer, staff, admin or support */
+            readonly role?: string;
+            /** @description The roles this token may act as (an admin may act as all). */
+            readonly grants?: string[];
         };
         Service: {
             /** Format: uuid */
@@ -2054,6 +2082,69 @@ export interface operations {
             };
             /** @description Invalid request: see errors, allowed or current_version */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    session_me: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who this token is and what it may do */
+            200: {
+                headers: {
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
