@@ -24,11 +24,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_ready(url: str, server: subprocess.Popen[str], timeout: float = 30) -> None:
+def wait_until_ready(
+    url: str, server: subprocess.Popen[str], timeout: float = 30, output: IO[str] | None = None
+) -> None:
+    """Until /readyz answers 200; a server that exits instead fails with what it printed."""
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
-        assert server.poll() is None, f"serve exited with {server.returncode}"
+        if server.poll() is not None:
+            printed = ""
+            if output is not None:
+                output.seek(0)
+                printed = output.read()[-4000:]
+            raise AssertionError(f"serve exited with {server.returncode}; it printed:\n{printed}")
         try:
             with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -62,7 +70,7 @@ def serve(postgres_url: str, *options: str) -> Iterator[tuple[str, subprocess.Po
             start_new_session=True,
         )
         try:
-            wait_until_ready(url, server)
+            wait_until_ready(url, server, output=output)
             yield url, server
         finally:
             _stop(server, output)
