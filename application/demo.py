@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from application.demo_names import CATEGORIES, FIRST, LAST, LOCATIONS, SIZES
+from application.demo_schedules import Diary
 from application.statusboard import StatusBoard
 from domain import status as st
 from domain.appointment import Appointment
@@ -21,68 +23,6 @@ from domain.moment import occurring_at
 from domain.service import Service
 from domain.stamp import Stamp
 
-CATEGORIES = {
-    "Hair": ["Cut", "Trim", "Blow-dry", "Colour", "Highlights", "Perm", "Braids", "Fade"],
-    "Nails": ["Manicure", "Pedicure", "Gel polish", "Nail art", "Acrylics"],
-    "Skin": ["Facial", "Peel", "Microdermabrasion", "Brow shape", "Lash lift"],
-    "Massage": ["Swedish massage", "Deep tissue", "Hot stone", "Sports massage"],
-    "Vehicle": ["Oil change", "Tyre swap", "Brake check", "Inspection", "Wheel alignment"],
-    "Clinic": ["Consultation", "Follow-up", "Vaccination", "Blood test", "Check-up"],
-}
-SIZES = ["", "Express", "Deluxe", "Junior", "Senior", "Extended", "Mini", "Premium"]
-FIRST = [
-    "Ava",
-    "Ben",
-    "Chloe",
-    "Dev",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hugo",
-    "Isla",
-    "Jonas",
-    "Kemi",
-    "Liam",
-    "Maya",
-    "Noah",
-    "Olga",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Sam",
-    "Tariq",
-]
-LAST = [
-    "Abbott",
-    "Berg",
-    "Chen",
-    "Dubois",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Haddad",
-    "Ito",
-    "Jensen",
-    "Kowalski",
-    "Lopez",
-    "Murphy",
-    "Nakamura",
-    "Okafor",
-    "Patel",
-    "Rossi",
-]
-LOCATIONS = [
-    "downtown",
-    "harbour",
-    "northside",
-    "riverside",
-    "old-town",
-    "airport",
-    "university",
-    "west-end",
-    "market",
-    "hillcrest",
-]
 ACTOR = "demo"
 
 
@@ -116,13 +56,16 @@ def seed_demo(
     rng = random.Random(plan.seed)
     services = _services(rng, plan.services, now - timedelta(days=plan.days + 30))
     app.save(*services)
+    diary = Diary(app.schedules)
     pending: list[Appointment] = []
     count = 0
-    for appointment in _appointments(rng, plan, services, now):
+    for appointment in _appointments(rng, plan, services, now, diary):
         pending.append(appointment)
         if len(pending) == batch:
             count += _flush(app, pending, progress)
-    return count + _flush(app, pending, progress)
+    count += _flush(app, pending, progress)
+    app.save(*diary.schedules())
+    return count
 
 
 def _flush(
@@ -169,7 +112,7 @@ def _services(rng: random.Random, count: int, when: datetime) -> list[Service]:
 
 
 def _appointments(
-    rng: random.Random, plan: DemoPlan, services: list[Service], now: datetime
+    rng: random.Random, plan: DemoPlan, services: list[Service], now: datetime, diary: Diary
 ) -> Iterator[Appointment]:
     zone = ZoneInfo(plan.timezone)
     active = [s for s in services if s.active]
@@ -179,7 +122,7 @@ def _appointments(
         for offset in range(plan.days):
             day = first_day + timedelta(days=offset)
             for _ in range(plan.per_day):
-                yield _appointment(rng, location, day, zone, active, staff, now)
+                yield _appointment(rng, location, day, zone, active, staff, now, diary)
 
 
 def _appointment(
@@ -190,6 +133,7 @@ def _appointment(
     services: list[Service],
     staff: list[dict[str, str]],
     now: datetime,
+    diary: Diary,
 ) -> Appointment:
     start = datetime.combine(day, time(8), zone) + timedelta(minutes=5 * rng.randrange(0, 120))
     chosen = rng.sample(services, k=rng.choice([1, 1, 1, 2, 2, 3]))
@@ -206,7 +150,8 @@ def _appointment(
                 "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                 "phone": f"+44 7700 9{rng.randrange(10000, 99999)}",
             },
-            staff=rng.choice(staff) if rng.random() < 0.8 else None,
+            # Staff as a desk would give it: someone free then, or nobody yet.
+            staff=diary.free_one(rng, staff, start, start + length) if rng.random() < 0.8 else None,
             service_lines=lines,
             notes=rng.choice(
                 [
@@ -221,13 +166,14 @@ def _appointment(
             ),
             stamp=_stamp(rng),
         )
+        diary.hold(appointment, _stamp(rng))
     for moment, to_status, reason in _day_of(rng, start, start + length):
         if moment > now:
             break
         with occurring_at(moment):
-            appointment.move(
-                to_status, reason, _stamp(rng, rng.choice(["front-desk", "sam", "kim"]))
-            )
+            stamp = _stamp(rng, rng.choice(["front-desk", "sam", "kim"]))
+            appointment.move(to_status, reason, stamp)
+            diary.free_if_inactive(appointment, stamp)
     return appointment
 
 
