@@ -9,7 +9,7 @@ from uuid import UUID
 
 from application.scheduling import Schedules
 from domain.appointment import Appointment
-from domain.placement import Placement, placement_of
+from domain.placement import Placement, hold_of, placement_of
 from domain.schedule import Schedule
 from domain.stamp import Stamp
 
@@ -46,15 +46,7 @@ class Diary:
             if schedule is None:
                 schedule = Schedule.start(staff_id=key.staff_id, day=key.day, stamp=stamp)
                 self.by_id[key.schedule_id] = schedule
-            schedule.hold(
-                appointment_id=appointment.id,
-                location_id=appointment.location_id,
-                starts_at=appointment.starts_at,
-                ends_at=appointment.ends_at,
-                customer_name=appointment.customer["name"],
-                allow_overlap=False,
-                stamp=stamp,
-            )
+            schedule.hold(**hold_of(appointment), allow_overlap=False, stamp=stamp)
 
     def free_if_inactive(self, appointment: Appointment, stamp: Stamp) -> None:
         """A cancelled or no-show appointment gives its time back."""

@@ -16,7 +16,7 @@ from application.errors import NotFoundError
 from application.loading import Attempt, Loader
 from domain.appointment import Appointment
 from domain.hours import DEFAULT_HOURS, Hours, OpeningHours, check_open, hours_id_for
-from domain.placement import Placement, ScheduleKey, placement_of, rearranged
+from domain.placement import Placement, ScheduleKey, hold_of, placement_of, rearranged
 from domain.schedule import Schedule
 from domain.stamp import Stamp
 
@@ -63,16 +63,7 @@ class Schedules:
                 or self.find(key)
                 or Schedule.start(staff_id=key.staff_id, day=key.day, stamp=stamp)
             )
-            held = schedule.hold(
-                appointment_id=appointment.id,
-                location_id=appointment.location_id,
-                starts_at=appointment.starts_at,
-                ends_at=appointment.ends_at,
-                customer_name=appointment.customer["name"],
-                allow_overlap=allow_overlap,
-                stamp=stamp,
-            )
-            if held:
+            if schedule.hold(**hold_of(appointment), allow_overlap=allow_overlap, stamp=stamp):
                 attempt.collect(schedule)
 
     def record_existing(self, appointment: Appointment, stamp: Stamp) -> list[Schedule]:
@@ -84,15 +75,7 @@ class Schedules:
             schedule = self.find(key) or Schedule.start(
                 staff_id=key.staff_id, day=key.day, stamp=stamp
             )
-            recorded = schedule.record_existing(
-                appointment_id=appointment.id,
-                location_id=appointment.location_id,
-                starts_at=appointment.starts_at,
-                ends_at=appointment.ends_at,
-                customer_name=appointment.customer["name"],
-                stamp=stamp,
-            )
-            if recorded:
+            if schedule.record_existing(**hold_of(appointment), stamp=stamp):
                 changed.append(schedule)
         return changed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 from uuid import UUID
 
 from domain import localtime
@@ -47,6 +48,17 @@ class Placement:
             ScheduleKey(self.staff_id, day)
             for day in localtime.days_touched(self.starts_at, self.ends_at, timezone)
         ]
+
+
+def hold_of(appointment: Appointment) -> dict[str, Any]:
+    """What a schedule holds of an appointment: the arguments of ``Schedule.hold``."""
+    return {
+        "appointment_id": appointment.id,
+        "location_id": appointment.location_id,
+        "starts_at": appointment.starts_at,
+        "ends_at": appointment.ends_at,
+        "customer_name": appointment.customer["name"],
+    }
 
 
 def placement_of(appointment: Appointment) -> Placement | None:
