@@ -18,7 +18,7 @@ from adapters.api.operation import API_PREFIX, Operation, Reply, operation
 from adapters.auth import require
 from adapters.headers import ETAG, EVENT_POSITION, LOCATION
 from adapters.runtime import components
-from adapters.schemas import (
+from adapters.schemas.appointments import (
     AppointmentQuerySchema,
     AppointmentSchema,
     BookSchema,

@@ -32,17 +32,8 @@ class ServicePage:
     total: int
 
 
-ITEM_COLUMNS = (
-    "id",
-    "code",
-    "name",
-    "category",
-    "price_cents",
-    "duration_minutes",
-    "active",
-    "version",
-    "name_key",
-)
+#: What a list item carries: every column but the search keys of code and category.
+ITEM_COLUMNS = tuple(name for name in SERVICES.columns if name not in ("code_key", "category_key"))
 
 
 def services(
