@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 from application import conflicts
 from application.base import Command, Outcome, storage_guarded
 from application.booking import UNSET, apply_edits, end_after, length_of, service_lines
-from application.errors import DuplicateServiceError, NotFoundError
+from application.catalog import CatalogCommands
+from application.errors import NotFoundError
 from application.history import Change, replay
 from application.loading import Attempt, replayed
 from application.openinghours import OpeningHoursCommands
@@ -23,13 +24,12 @@ from domain import values
 from domain.appointment import Appointment
 from domain.errors import FieldError
 from domain.placement import placement_of
-from domain.service import Service, service_id_for
 from domain.stamp import Stamp
 
 __all__ = ["Outcome", "StatusBoard"]
 
 
-class StatusBoard(OpeningHoursCommands):
+class StatusBoard(CatalogCommands, OpeningHoursCommands):
     name = "StatusBoard"
     snapshotting_intervals = {Appointment: 50}
     snapshotting_projectors = {Appointment: replayed}
@@ -196,70 +196,6 @@ class StatusBoard(OpeningHoursCommands):
         arguments = {"expected_version": expected_version, "service_id": service_id}
         return self.execute(Command("remove_line", appointment_id, arguments, stamp), decide)
 
-    # Commands on the service catalog.
-
-    @storage_guarded
-    def add_service(
-        self,
-        *,
-        code: object,
-        name: object,
-        category: object,
-        price_cents: object,
-        duration_minutes: object,
-        stamp: Stamp,
-    ) -> Outcome[Service]:
-        fields = {
-            "code": code,
-            "name": name,
-            "category": category,
-            "price_cents": price_cents,
-            "duration_minutes": duration_minutes,
-        }
-
-        def decide(_: Attempt) -> tuple[Service, bool]:
-            if service_id_for(values.service_code(code)) in self.repository:
-                raise DuplicateServiceError(str(code))
-            return Service.add(**fields, stamp=stamp), True
-
-        return self.execute(Command("add_service", None, fields, stamp), decide)
-
-    @storage_guarded
-    def update_service(
-        self,
-        service_id: UUID,
-        changes: dict[str, object],
-        *,
-        expected_version: int | None = None,
-        stamp: Stamp,
-    ) -> Outcome[Service]:
-        """Changes any of name, category, price_cents, duration_minutes and active."""
-
-        def decide(attempt: Attempt) -> tuple[Service, bool]:
-            service, unseen = attempt.load(Service, service_id, expected_version)
-            conflicts.refuse_lost_updates(service, unseen, changes)
-            applied = service.update({k: v for k, v in changes.items() if k != "active"}, stamp)
-            if "active" in changes:
-                applied |= service.set_active(changes["active"], stamp)
-            return service, applied
-
-        arguments = {"expected_version": expected_version, **changes}
-        return self.execute(Command("update_service", service_id, arguments, stamp), decide)
-
-    def retire_service(
-        self, service_id: UUID, *, expected_version: int | None = None, stamp: Stamp
-    ) -> Outcome[Service]:
-        return self.update_service(
-            service_id, {"active": False}, expected_version=expected_version, stamp=stamp
-        )
-
-    def reactivate_service(
-        self, service_id: UUID, *, expected_version: int | None = None, stamp: Stamp
-    ) -> Outcome[Service]:
-        return self.update_service(
-            service_id, {"active": True}, expected_version=expected_version, stamp=stamp
-        )
-
     # Queries.
 
     @storage_guarded
@@ -282,10 +218,3 @@ class StatusBoard(OpeningHoursCommands):
         if not events or not isinstance(events[0], Appointment.Booked):
             raise NotFoundError("appointment", appointment_id)
         return [change for change, _ in replay(None, events)]
-
-    @storage_guarded
-    def get_service(self, service_id: UUID) -> Service:
-        return self.loader.get(Service, service_id)
-
-    def get_service_by_code(self, code: str) -> Service:
-        return self.get_service(service_id_for(values.service_code(code)))
