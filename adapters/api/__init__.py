@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from adapters.api import activity, appointments, board, hours, kept, locations, services
+from adapters.api import (
+    activity,
+    appointments,
+    availability,
+    board,
+    hours,
+    kept,
+    locations,
+    services,
+)
 
 
 def register(app: Flask) -> None:
     kept.install(app)
-    for module in (board, appointments, services, activity, locations, hours):
+    for module in (board, appointments, services, activity, locations, hours, availability):
         app.register_blueprint(module.bp)
