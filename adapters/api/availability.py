@@ -35,7 +35,7 @@ def availability(query: dict[str, Any]) -> Response:
     """Each staff member seen at the location (by name, then id) with the local start times on
     the grid at which the whole duration lies inside the opening hours and overlaps none of
     their active appointments, at any location. Starts already past are listed too; a closed
-    day lists none. With ``staff``, only that member; one the location has not seen gives an
+    day lists none. Given staff, only that member; an id the location has not seen gives an
     empty list. The staff are read from the locations model once it has reached the position
     answered."""
     at = caught_up("availability", query.pop("min_position", None))

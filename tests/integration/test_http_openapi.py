@@ -37,6 +37,7 @@ ENDPOINTS = {
     ("get", f"{API}/staff"),
     ("get", f"{API}/locations/{{location_id}}/hours"),
     ("put", f"{API}/locations/{{location_id}}/hours"),
+    ("get", f"{API}/availability"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
