@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from adapters.schemas.common import ResponseSchema, domain_rule, matching_rules, min_position
+from adapters.schemas.locations import StaffMemberSchema
 from domain import values
 from domain.availability import DEFAULT_STEP, STEPS
 
@@ -50,11 +51,7 @@ class AvailabilityQuerySchema(Schema):
     min_position = min_position()
 
 
-class StaffFreeSchema(ResponseSchema):
-    id = fields.String(dump_only=True)
-    name = fields.String(
-        dump_only=True, metadata={"description": "The name last given on an appointment."}
-    )
+class StaffFreeSchema(StaffMemberSchema):
     free = fields.List(
         fields.String(metadata=_CLOCK),
         dump_only=True,
