@@ -9,7 +9,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from adapters.runtime import EXTENSION
-from tests.integration.http_support import API, DAY, as_role, book, head, move, problem
+from tests.integration.http_support import (
+    API,
+    DAY,
+    as_role,
+    book,
+    head,
+    move,
+    problem,
+    serving,
+    settings_for,
+    token_store,
+)
+from tests.support import HAIRCUT
 
 AVAILABILITY = f"{API}/availability"
 HOURS = f"{API}/locations/downtown/hours"
@@ -94,6 +106,22 @@ class TestFreeStarts:
 
         assert list(free_of(caught_up(client, app, staff="kim").json)) == ["kim"]
         assert caught_up(client, app, staff="nobody").json["staff"] == []
+
+
+class TestLocalDays:
+    def test_the_day_and_the_starts_are_those_of_the_configured_timezone(
+        self, store_url: str
+    ) -> None:
+        with serving(settings_for(store_url, timezone="Pacific/Auckland")) as app:
+            client = app.test_client()
+            token = token_store(app).issue("admin", "admin")[1]
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            assert client.post(f"{API}/services", json=HAIRCUT).status_code == 201
+            book(client, staff=SAM, starts_at="2030-03-03T20:00:00+00:00")  # 09:00 on the 4th
+
+            sam = free_of(caught_up(client, app).json)["sam"]
+
+        assert sam[:4] == ["08:00", "08:15", "08:30", "09:30"]
 
 
 class TestOpeningHours:
