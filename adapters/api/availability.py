@@ -44,6 +44,4 @@ def availability(query: dict[str, Any]) -> Response:
     def read(live: Live) -> Any:
         return reads.read_side.availability(wanted, live, caught_up("locations", live[1]))
 
-    return reads.memo.answer(
-        ("availability", at), ("availability", wanted), AvailabilitySchema, read
-    )
+    return reads.memo.answer(("availability", at), wanted, AvailabilitySchema, read)
