@@ -88,12 +88,19 @@ def free_slot(site: Site, staff_id: str | None) -> str:
     raise AssertionError(f"no free slot for {staff_id}")
 
 
-def drag_to(page: Page, ident: str, staff_id: str | None, to: str) -> None:
-    """Drags a card by mouse so that its top lands on the slot ``to`` of ``staff_id``'s column."""
+def drag_to(page: Page, ident: str, staff_id: str | None, to: str | None) -> None:
+    """Drags a card by mouse so that its top lands on the slot ``to`` of ``staff_id``'s column
+    (straight across, at the time it has, without ``to``)."""
     source = cal_card(page, ident).bounding_box()
-    target = slot(page, staff_id, to).bounding_box()
+    target = cal_column(page, staff_id).bounding_box()
     assert source and target
     grip = 4
+    if to is not None:
+        found = slot(page, staff_id, to).bounding_box()
+        assert found
+        target["y"] = found["y"]
+    else:
+        target["y"] = source["y"]
     page.mouse.move(source["x"] + source["width"] / 2, source["y"] + grip)
     page.mouse.down()
     page.mouse.move(target["x"] + target["width"] / 2, target["y"] + grip, steps=8)
