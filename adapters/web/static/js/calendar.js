@@ -125,7 +125,7 @@ export function createCalendar({ root, sync, open, book, goToDay = () => {} }) {
     const ticket = ++state.ticket;
     const [hours, staff] = await Promise.allSettled([
       api.get(`/locations/${encodeURIComponent(place.location)}/hours`),
-      api.get('/staff', { location: place.location }),
+      api.get('/staff', { location: place.location, min_position: sync.seen.own || undefined }),
     ]);
     if (ticket !== state.ticket || !state.active) return;
     state.hours = hours.status === 'fulfilled' ? hours.value : null;

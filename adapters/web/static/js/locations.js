@@ -1,6 +1,6 @@
 // The top bar's Location: the locations booked at (GET /locations), by name, each with today's
 // count. A location the address names that is not listed yet (a new one's link) is offered too.
-import { api } from './api.js';
+import { ApiError, api } from './api.js';
 
 const LAST_KEY = 'statusboard.location';
 
@@ -19,7 +19,8 @@ function option(value, text) {
   return node;
 }
 
-export function createLocationPicker(select) {
+/** ``seen()`` is the lowest position the list must include (the user's own last write). */
+export function createLocationPicker(select, { seen = () => 0 } = {}) {
   let listed = [];
 
   /** Options for the listed locations and ``chosen``; keeps ``chosen`` selected. */
@@ -57,12 +58,14 @@ export function createLocationPicker(select) {
 
     /**
      * Asks for the list again and shows it with ``wanted`` chosen; without one (or with one
-     * remembered that is gone), the first listed. Keeps the list it had when the read fails.
+     * remembered that is gone), the first listed. Keeps the list it had when the read fails;
+     * false when the token was refused.
      */
     async load(wanted, named) {
       try {
-        listed = (await api.get('/locations')).items;
-      } catch {
+        listed = (await api.get('/locations', { min_position: seen() || undefined })).items;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return false;
         // Out of reach for now: the options shown stay, with the one wanted among them.
       }
       let chosen = wanted;
@@ -71,6 +74,7 @@ export function createLocationPicker(select) {
         chosen = sorted(listed)[0].id;
       }
       fill(chosen);
+      return true;
     },
   };
 }

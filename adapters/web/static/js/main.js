@@ -24,7 +24,7 @@ const TICK_MS = 30000;
 const $ = (id) => document.getElementById(id);
 const locationInput = $('location');
 const dayInput = $('day');
-const locations = createLocationPicker(locationInput);
+const locations = createLocationPicker(locationInput, { seen: () => sync.seen.own });
 /** The location asked for, and whether the address named it (kept even when not listed). */
 const asked = { location: '', named: false };
 
@@ -163,8 +163,7 @@ async function begin() {
       return;
     }
   }
-  await locations.load(asked.location, asked.named);
-  if (!$('sign-in').hidden) return; // the token was refused meanwhile
+  if (!(await locations.load(asked.location, asked.named))) return; // the token was refused
   if (wanted === 'catalog' || wanted === 'activity') {
     showView(wanted);
     return;
