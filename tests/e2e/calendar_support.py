@@ -19,7 +19,9 @@ def calendar_url(site: Site, person: str = "sam", extra: str = "") -> str:
     return f"{site.board_url(person)}&view=calendar{extra}"
 
 
-def open_calendar(context: BrowserContext, site: Site, person: str = "sam", extra: str = "") -> Page:
+def open_calendar(
+    context: BrowserContext, site: Site, person: str = "sam", extra: str = ""
+) -> Page:
     """The calendar of the seeded day, signed in by a link, once it shows the day's cards."""
     page = context.new_page()
     page.goto(calendar_url(site, person, extra))

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures arrive as arguments named like their imports
 """The calendar view in a real browser: the day's grid by staff, the week, and the address."""
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ class TestTheDay:
         expect(page.locator("#calendar .cal-slot")).to_have_count(0)
 
     def test_today_has_a_line_at_the_time_now(self, site: Site, tall: BrowserContext) -> None:
-        site.call("PUT", f"/locations/{LOCATION}/hours", json={"weekly": WEEKLY, "closed_dates": []})
+        site.call(
+            "PUT", f"/locations/{LOCATION}/hours", json={"weekly": WEEKLY, "closed_dates": []}
+        )
         page = tall.new_page()
         page.goto(f"{site.url}/?location={LOCATION}&view=calendar&token={site.tokens['sam']}")
         line = page.locator("#calendar .cal-now")
@@ -116,7 +119,7 @@ class TestTheWeek:
         assert_accessible(page, "#calendar")
         screenshot(page, "calendar-week.png")
 
-        other = monday if DAY != monday else monday + timedelta(days=1)
+        other = monday if monday != DAY else monday + timedelta(days=1)
         page.locator(f'#calendar .cal-week-day[data-date="{other}"]').click()
         expect(page.locator("#day")).to_have_value(other.isoformat())
         expect(page.locator("#calendar .cal-day")).to_be_visible()
@@ -158,8 +161,12 @@ class TestTheAddress:
         self, site: Site, context: BrowserContext
     ) -> None:
         page = context.new_page()
-        page.goto(f"{site.url}/?view=calendar&location={LOCATION}&date={DAY}&token={site.tokens['kim']}")
+        page.goto(
+            f"{site.url}/?view=calendar&location={LOCATION}&date={DAY}&token={site.tokens['kim']}"
+        )
         expect(page.locator("#calendar .cal-card")).to_have_count(len(all_cards(site)))
         expect(page.locator("#location")).to_have_value(LOCATION)
         expect(page.locator("#day")).to_have_value(DAY.isoformat())
-        expect(page.get_by_role("link", name="Calendar", exact=True)).to_have_attribute("aria-current", "page")
+        expect(page.get_by_role("link", name="Calendar", exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )

@@ -1,10 +1,12 @@
+# ruff: noqa: F811 - fixtures arrive as arguments named like their imports
 """Rescheduling and reassigning on the calendar by pointer and keyboard, and what a refusal says."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
@@ -20,9 +22,10 @@ from tests.e2e.calendar_support import (  # noqa: F401 - tall is a fixture
     open_calendar,
     tall,
 )
-from tests.e2e.web_support import LOCATION, Site, new_context, toasts
+from tests.e2e.web_support import DAY, LOCATION, Site, new_context, serve, toasts
 
 pytestmark = pytest.mark.browser
+KOLKATA = ZoneInfo("Asia/Kolkata")
 
 
 @pytest.fixture
@@ -70,7 +73,9 @@ class TestByPointer:
         page = open_calendar(tall, site, "kim")
         other = next(staff for staff in column_order(page) if staff and staff != chosen["staff_id"])
         drag_to(page, chosen["id"], other, None)
-        expect(cal_column(page, other).locator(f'.cal-card[data-id="{chosen["id"]}"]')).to_have_count(1)
+        expect(
+            cal_column(page, other).locator(f'.cal-card[data-id="{chosen["id"]}"]')
+        ).to_have_count(1)
         expect(toasts(page).last).to_contain_text(chosen["customer_name"])
         after = site.appointment(chosen["id"])
         assert after["staff"]["id"] == other and after["version"] == chosen["version"] + 1
@@ -83,18 +88,24 @@ class TestByPointer:
         page = open_calendar(tall, site, "kim")
         other = next(staff for staff in column_order(page) if staff and staff != chosen["staff_id"])
         code = site.call("GET", "/services", query_string={"active": "true"})["items"][0]["code"]
-        holder = site.call("POST", "/appointments", json={
-            "location_id": LOCATION,
-            "starts_at": at(19 * 60).isoformat(),
-            "ends_at": at(20 * 60).isoformat(),
-            "customer": {"name": "Holder Person", "phone": "+44 7700 900001"},
-            "staff": {"id": other, "name": "Them"},
-            "services": [{"code": code}],
-        })
+        holder = site.call(
+            "POST",
+            "/appointments",
+            json={
+                "location_id": LOCATION,
+                "starts_at": at(19 * 60).isoformat(),
+                "ends_at": at(20 * 60).isoformat(),
+                "customer": {"name": "Holder Person", "phone": "+44 7700 900001"},
+                "staff": {"id": other, "name": "Them"},
+                "services": [{"code": code}],
+            },
+        )
         expect(cal_card(page, holder["id"])).to_be_visible()
         drag_to(page, chosen["id"], other, "19:00")
         expect(toasts(page).last).to_contain_text("is already booked then: Holder Person")
-        expect(cal_column(page, chosen["staff_id"]).locator(f'.cal-card[data-id="{chosen["id"]}"]')).to_have_count(1)
+        expect(
+            cal_column(page, chosen["staff_id"]).locator(f'.cal-card[data-id="{chosen["id"]}"]')
+        ).to_have_count(1)
         assert site.appointment(chosen["id"])["version"] == chosen["version"]
 
     def test_a_card_changed_meanwhile_says_what_changed_and_shows_it(
@@ -104,11 +115,15 @@ class TestByPointer:
         page = open_calendar(still, site, "kim")
         hold_still(page)
         theirs = at(8 * 60)
-        site.call("PATCH", f"/appointments/{chosen['id']}", json={
-            "expected_version": chosen["version"],
-            "starts_at": theirs.isoformat(),
-            "ends_at": (theirs + timedelta(minutes=30)).isoformat(),
-        })
+        site.call(
+            "PATCH",
+            f"/appointments/{chosen['id']}",
+            json={
+                "expected_version": chosen["version"],
+                "starts_at": theirs.isoformat(),
+                "ends_at": (theirs + timedelta(minutes=30)).isoformat(),
+            },
+        )
         drag_to(page, chosen["id"], chosen["staff_id"], "18:00")
         expect(toasts(page).filter(has_text="sam moved the time to")).to_contain_text(
             f"Your change to {chosen['customer_name']} was not made"
@@ -144,7 +159,9 @@ class TestByKeyboard:
         chosen = movable(site)[0]
         page = open_calendar(tall, site, "kim")
         sent: list[Request] = []
-        page.on("request", lambda request: sent.append(request) if request.method == "PATCH" else None)
+        page.on(
+            "request", lambda request: sent.append(request) if request.method == "PATCH" else None
+        )
         cal_card(page, chosen["id"]).focus()
         page.keyboard.press("ArrowDown")
         expect(page.locator("#calendar .cal-ghost")).to_be_visible()
@@ -161,7 +178,9 @@ class TestAViewer:
         chosen = movable(site)[0]
         page = open_calendar(tall, site, "vic")
         sent: list[Request] = []
-        page.on("request", lambda request: sent.append(request) if request.method != "GET" else None)
+        page.on(
+            "request", lambda request: sent.append(request) if request.method != "GET" else None
+        )
         expect(page.locator("#calendar .cal-slot")).to_have_count(0)
         expect(page.locator("#new-appointment")).to_be_hidden()
         card = cal_card(page, chosen["id"])
@@ -177,3 +196,20 @@ class TestAViewer:
         page.keyboard.press("ArrowDown")
         expect(page.locator("#calendar .cal-ghost")).to_have_count(0)
         assert not sent and site.appointment(chosen["id"])["version"] == chosen["version"]
+
+
+class TestATimeZone:
+    def test_the_grid_and_the_moves_are_in_the_locations_time(
+        self, sqlite_url: str, tall: BrowserContext
+    ) -> None:
+        with serve(sqlite_url, timezone="Asia/Kolkata") as site:
+            chosen = movable(site)[0]
+            page = open_calendar(tall, site, "kim")
+            local = datetime.fromisoformat(chosen["starts_at"]).astimezone(KOLKATA)
+            label = cal_card(page, chosen["id"]).get_attribute("aria-label") or ""
+            assert f"{local.hour % 12 or 12}:{local.minute:02d}" in label
+            drag_to(page, chosen["id"], chosen["staff_id"], "10:00")
+            expect(toasts(page).last).to_contain_text(chosen["customer_name"])
+            after = site.appointment(chosen["id"])
+            wanted = datetime.combine(DAY, time(10), KOLKATA)
+            assert datetime.fromisoformat(after["starts_at"]) == wanted

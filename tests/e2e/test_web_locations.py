@@ -37,10 +37,14 @@ class TestTheLocationList:
         self, site: Site, context: BrowserContext
     ) -> None:
         there = book(site, OTHER, datetime.combine(DAY, time(12), UTC), "Harbour Yesterday")
-        book(site, OTHER, datetime.combine(datetime.now(UTC).date(), time(12), UTC), "Harbour Today")
+        book(
+            site, OTHER, datetime.combine(datetime.now(UTC).date(), time(12), UTC), "Harbour Today"
+        )
         page = open_board(context, site, "kim")
         picker = page.get_by_label("Location")
-        expect(picker.locator("option")).to_have_text([f"{LOCATION} (0 today)", f"{OTHER} (1 today)"])
+        expect(picker.locator("option")).to_have_text(
+            [f"{LOCATION} (0 today)", f"{OTHER} (1 today)"]
+        )
         expect(picker).to_have_value(LOCATION)
         assert_accessible(page, ".topbar")
 

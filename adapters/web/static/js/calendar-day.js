@@ -28,6 +28,7 @@ export class DayGrid {
     this.host = host;
     this.model = null;
     this.columnNodes = [];
+    this.scroller = null;
   }
 
   /** ``model``: {date, columns, cards, open, range, closed, canBook, canMove}. */
@@ -59,7 +60,7 @@ export class DayGrid {
     const keep = this.host.querySelector('.cal-scroll')?.scrollTop;
     this.host.replaceChildren(day);
     if (keep !== undefined) scroll.scrollTop = keep;
-    this.body = body;
+    this.scroller = scroll;
     this.restoreFocus(focused);
   }
 

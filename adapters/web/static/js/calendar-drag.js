@@ -7,6 +7,8 @@ import { clockRange } from './zoned.js';
 
 const DRAG_THRESHOLD_PX = 6;
 const LONG_PRESS_MS = 350;
+const EDGE_PX = 40;
+const EDGE_SCROLL_PX = 14;
 
 /**
  * ``grid`` is the DayGrid; ``card(id)`` the card as shown; ``open(id)`` shows its details;
@@ -47,6 +49,7 @@ export function enableCardMoves({ grid, host, sync, card, open, commit, canMove,
     moving.ghost.style.top = `${((start - range.start) / (range.end - range.start)) * 100}%`;
     moving.ghost.style.height = `${(length / (range.end - range.start)) * 100}%`;
     grid.columnNodes[index].append(moving.ghost);
+    if (moving.how === 'keys') moving.ghost.scrollIntoView({ block: 'nearest' });
   }
 
   /** Ends the move: placed (``commit``) or not; resolves when the server has answered. */
@@ -69,9 +72,17 @@ export function enableCardMoves({ grid, host, sync, card, open, commit, canMove,
     });
   }
 
-  /** A pointer's new place: the column under it, and the start snapped to 15 minutes. */
+  /**
+   * A pointer's new place: the column under it, and the start snapped to 15 minutes. Near the
+   * top or bottom of the grid, the grid scrolls on.
+   */
   function follow(event) {
-    const moved = (event.clientY - press.y) * grid.minutesPerPixel();
+    const { scroller } = grid;
+    const edge = scroller.getBoundingClientRect();
+    if (event.clientY > edge.bottom - EDGE_PX) scroller.scrollTop += EDGE_SCROLL_PX;
+    else if (event.clientY < edge.top + EDGE_PX) scroller.scrollTop -= EDGE_SCROLL_PX;
+    const pixels = event.clientY - press.y + scroller.scrollTop - press.scrollTop;
+    const moved = pixels * grid.minutesPerPixel();
     const start = Math.abs(moved) < STEP / 2 ? moving.from.start
       : Math.round((moving.from.start + moved) / STEP) * STEP;
     show({ index: grid.columnAt(event.clientX), start });
@@ -88,7 +99,10 @@ export function enableCardMoves({ grid, host, sync, card, open, commit, canMove,
     const node = event.target.closest('.cal-card');
     if (!node || moving || !canMove() || event.button !== 0 || !event.isPrimary) return;
     reset();
-    press = { node, id: node.dataset.id, x: event.clientX, y: event.clientY, armed: event.pointerType !== 'touch' };
+    press = {
+      node, id: node.dataset.id, x: event.clientX, y: event.clientY, scrollTop: grid.scroller.scrollTop,
+      armed: event.pointerType !== 'touch',
+    };
     if (!press.armed) {
       press.timer = setTimeout(() => {
         press.armed = true;
