@@ -138,6 +138,13 @@ export class DayGrid {
     if (!this.now.hidden) this.now.style.top = percent(minutes, range);
   }
 
+  /** Scrolls the grid so that ``minutes`` after midnight shows near its top. */
+  scrollTo(minutes) {
+    const { range } = this.model;
+    const body = this.scroller.querySelector('.cal-body');
+    this.scroller.scrollTop = ((minutes - range.start) / (range.end - range.start)) * body.offsetHeight - 60;
+  }
+
   cardNode(id) {
     return this.host.querySelector(`.cal-card[data-id="${CSS.escape(id)}"]`);
   }

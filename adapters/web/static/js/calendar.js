@@ -27,7 +27,9 @@ function rememberSpan(span) {
 
 /** ``open(id, onClose)`` shows a card's details; ``book(slot)`` the booking dialog. */
 export function createCalendar({ root, sync, open, book, goToDay = () => {} }) {
-  const state = { place: null, span: 'day', board: null, hours: null, staff: [], drawn: null, ticket: 0, active: false };
+  const state = {
+    place: null, span: 'day', board: null, hours: null, staff: [], drawn: null, scrolled: null, ticket: 0, active: false,
+  };
   const dayHost = element('div', 'cal-day-host');
   const weekHost = element('div', 'cal-week-host');
   const toolbar = buildToolbar({
@@ -108,6 +110,12 @@ export function createCalendar({ root, sync, open, book, goToDay = () => {} }) {
     toolbar.hours(closed ? 'Closed' : open.map((i) => clockRange(place.date, i.start, i.end)).join(', '));
     const now = place.date === today() ? minutesInto(place.date, new Date(serverNow()).toISOString()) : null;
     grid.showNow(now);
+    const key = `${place.location}/${place.date}`;
+    if (state.scrolled !== key) {
+      state.scrolled = key;
+      const first = Math.min(...model.cards.map((card) => spanOf(card, place.date).start));
+      grid.scrollTo(now ?? (Number.isFinite(first) ? first : model.range.start));
+    }
   }
 
   function draw() {
