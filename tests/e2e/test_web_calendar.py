@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -130,6 +131,10 @@ class TestTheWeek:
     ) -> None:
         page = open_calendar(tall, site, extra="&span=week")
         expect(page.locator("#calendar .cal-week-day")).to_have_count(7)
+        page.locator("#calendar").get_by_role("button", name="Next week").click()
+        expect(page.locator("#day")).to_have_value((DAY + timedelta(days=7)).isoformat())
+        page.locator("#calendar").get_by_role("button", name="Previous week").click()
+        expect(page).to_have_url(re.compile(rf"date={DAY}.*span=week|span=week.*date={DAY}"))
         page.reload()
         chosen = page.locator(f'#calendar .cal-week-day[data-date="{DAY}"]')
         expect(chosen).to_have_attribute("aria-current", "date")

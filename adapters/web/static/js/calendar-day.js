@@ -8,7 +8,8 @@ import { clockAt, clockText } from './zoned.js';
 
 const percent = (minutes, range) => `${((minutes - range.start) / (range.end - range.start)) * 100}%`;
 
-function place(node, start, end, range) {
+/** Sets ``node``'s top and height to span ``start`` … ``end`` (minutes) of the grid's range. */
+export function place(node, start, end, range) {
   node.style.top = percent(Math.max(start, range.start), range);
   node.style.height = percent(range.start + Math.min(end, range.end) - Math.max(start, range.start), range);
 }

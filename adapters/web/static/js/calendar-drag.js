@@ -2,6 +2,7 @@
 // or by keyboard: arrow keys move a ghost a step or a column, Enter places it, Escape cancels.
 // A click (or Enter while nothing is being moved) opens the card's details.
 import { element } from './card.js';
+import { place } from './calendar-day.js';
 import { STEP, spanOf } from './calendar-layout.js';
 import { clockRange } from './zoned.js';
 
@@ -46,14 +47,13 @@ export function enableCardMoves({ grid, host, sync, card, open, commit, canMove,
     moving.to = { index, start };
     const column = grid.model.columns[index];
     moving.ghost.textContent = `${clockRange(grid.model.date, start, start + length)} · ${column.label}`;
-    moving.ghost.style.top = `${((start - range.start) / (range.end - range.start)) * 100}%`;
-    moving.ghost.style.height = `${(length / (range.end - range.start)) * 100}%`;
+    place(moving.ghost, start, start + length, range);
     grid.columnNodes[index].append(moving.ghost);
     if (moving.how === 'keys') moving.ghost.scrollIntoView({ block: 'nearest' });
   }
 
   /** Ends the move: placed (``commit``) or not; resolves when the server has answered. */
-  function finish(place) {
+  function finish(placed) {
     if (!moving) return Promise.resolve();
     const { id, node, ghost, from, to, how } = moving;
     moving = null;
@@ -61,7 +61,7 @@ export function enableCardMoves({ grid, host, sync, card, open, commit, canMove,
     node.classList.remove('is-dragging');
     document.body.classList.remove('dragging');
     const changed = to.index !== from.index || to.start !== from.start;
-    if (!place || !changed) {
+    if (!placed || !changed) {
       sync.release('drag');
       if (how === 'keys') say('Move cancelled.');
       return Promise.resolve();
@@ -139,13 +139,11 @@ export function enableCardMoves({ grid, host, sync, card, open, commit, canMove,
   }, { passive: false });
 
   host.addEventListener('click', (event) => {
+    // The click that ends a drag lands on the card or on what the drag went over: not a click.
+    const swallow = swallowClick;
+    swallowClick = false;
     const node = event.target.closest('.cal-card');
-    if (!node) return;
-    if (swallowClick) {
-      swallowClick = false;
-      return;
-    }
-    open(node.dataset.id);
+    if (node && !swallow) open(node.dataset.id);
   });
 
   const STEPS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
