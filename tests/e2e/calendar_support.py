@@ -69,11 +69,14 @@ def all_cards(site: Site) -> list[dict[str, Any]]:
 
 
 def movable(site: Site, longest: int = 90) -> list[dict[str, Any]]:
-    """Scheduled cards with a staff member, short enough to go anywhere in the open hours."""
+    """Scheduled cards with a staff member, starting before 16:00, short enough to go anywhere
+    in the open hours from 8:00 to 18:30."""
     return [
         card
         for card in site.cards("scheduled")
-        if card["staff_id"] and minutes(card["ends_at"]) - minutes(card["starts_at"]) <= longest
+        if card["staff_id"]
+        and minutes(card["starts_at"]) < 16 * 60
+        and minutes(card["ends_at"]) - minutes(card["starts_at"]) <= longest
     ]
 
 

@@ -93,15 +93,15 @@ class TestByPointer:
             "/appointments",
             json={
                 "location_id": LOCATION,
-                "starts_at": at(19 * 60).isoformat(),
-                "ends_at": at(20 * 60).isoformat(),
+                "starts_at": at(18 * 60).isoformat(),
+                "ends_at": at(19 * 60).isoformat(),
                 "customer": {"name": "Holder Person", "phone": "+44 7700 900001"},
                 "staff": {"id": other, "name": "Them"},
                 "services": [{"code": code}],
             },
         )
         expect(cal_card(page, holder["id"])).to_be_visible()
-        drag_to(page, chosen["id"], other, "19:00")
+        drag_to(page, chosen["id"], other, "18:00")
         expect(toasts(page).last).to_contain_text("is already booked then: Holder Person")
         expect(
             cal_column(page, chosen["staff_id"]).locator(f'.cal-card[data-id="{chosen["id"]}"]')
