@@ -11,12 +11,12 @@ import { showStats } from './dashboard.js';
 import { createMoveMenu, enableDragging } from './dragdrop.js';
 import { Drawer } from './drawer.js';
 import { dayName, shiftDay, today } from './format.js';
+import { createLocationPicker } from './locations.js';
 import { createMover } from './moves.js';
 import { role } from './role.js';
 import { Sync } from './sync.js';
 import { views } from './views.js';
 
-const RECENT_KEY = 'statusboard.locations';
 const LOCATION = /^[a-z0-9-]{1,64}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TICK_MS = 30000;
@@ -24,34 +24,14 @@ const TICK_MS = 30000;
 const $ = (id) => document.getElementById(id);
 const locationInput = $('location');
 const dayInput = $('day');
+const locations = createLocationPicker(locationInput, { seen: () => sync.seen.own });
+/** The location asked for, and whether the address named it (kept even when not listed). */
+const asked = { location: '', named: false };
 
 token.adoptFromUrl();
 
-function recentLocations() {
-  try {
-    const list = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]');
-    return Array.isArray(list) ? list.filter((name) => LOCATION.test(name)) : [];
-  } catch {
-    return [];
-  }
-}
-
-function remember(location) {
-  const list = [location, ...recentLocations().filter((name) => name !== location)].slice(0, 8);
-  localStorage.setItem(RECENT_KEY, JSON.stringify(list));
-  showRecent(list);
-}
-
-function showRecent(list) {
-  $('recent-locations').replaceChildren(...list.map((name) => {
-    const option = document.createElement('option');
-    option.value = name;
-    return option;
-  }));
-}
-
 function where() {
-  const location = locationInput.value.trim();
+  const location = locationInput.value;
   return LOCATION.test(location) && DAY.test(dayInput.value) ? { location, date: dayInput.value } : null;
 }
 
@@ -99,6 +79,7 @@ calendar = createCalendar({
   sync,
   open: (id, onClose = () => {}) => drawer.open(id, onClose),
   book: (slot) => booking.open(slot),
+  goToDay: (day) => goToDay(day),
 });
 const catalog = createCatalog({ root: $('catalog') });
 const activity = createActivity({
@@ -182,6 +163,7 @@ async function begin() {
       return;
     }
   }
+  if (!(await locations.load(asked.location, asked.named))) return; // the token was refused
   if (wanted === 'catalog' || wanted === 'activity') {
     showView(wanted);
     return;
@@ -190,9 +172,11 @@ async function begin() {
   if (!place) {
     sync.stop();
     showOnly('empty-state');
-    $('empty-state').textContent = 'Choose a location and a day to see the board. '
-      + 'The demo data (statusboard seed-demo) has downtown, harbour and northside.';
-    setState('No location chosen', 'idle');
+    $('empty-state').textContent = locations.empty
+      ? `No locations yet: a location is listed here once it has an appointment. ${role.may('staff')
+        ? 'Book the first with New appointment.' : 'Someone with a staff token books the first.'}`
+      : 'Choose a location and a day to see the board.';
+    setState(locations.empty ? 'No locations yet' : 'No location chosen', 'idle');
     locationInput.focus();
     return;
   }
@@ -202,7 +186,8 @@ async function begin() {
   }
   shown = place;
   showOnly();
-  remember(place.location);
+  asked.location = place.location;
+  locations.remember(place.location);
   document.title = `${place.location} · ${dayName(place.date)} · Status Board`;
   setState('Loading…', 'waiting');
   views.show(wanted, place, today());
@@ -218,6 +203,7 @@ $('controls').addEventListener('submit', (event) => {
   if (event.target.reportValidity()) begin();
 });
 locationInput.addEventListener('change', () => {
+  Object.assign(asked, { location: locationInput.value, named: true });
   if (locationInput.checkValidity()) begin();
 });
 dayInput.addEventListener('change', () => {
@@ -243,8 +229,8 @@ onUnauthorized(() => {
 });
 
 const params = new URL(window.location.href).searchParams;
-locationInput.value = params.get('location') ?? recentLocations()[0] ?? '';
+const linked = LOCATION.test(params.get('location') ?? '') ? params.get('location') : '';
+Object.assign(asked, { location: locations.initial(linked), named: Boolean(linked) });
 dayInput.value = DAY.test(params.get('date') ?? '') ? params.get('date') : SERVER_TODAY;
-showRecent(recentLocations());
 setInterval(() => board.tick(), TICK_MS);
 begin();
