@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.web_support import DAY, Site, new_context
+from tests.e2e.web_support import DAY, LOCATION, Site, new_context
 
 OPEN = (8 * 60, 20 * 60)
 STEP = 15
@@ -91,6 +91,36 @@ def free_slot(site: Site, staff_id: str | None) -> str:
         if all(end <= start or begin >= start + STEP for begin, end in taken):
             return clock(start)
     raise AssertionError(f"no free slot for {staff_id}")
+
+
+def free_at(site: Site, staff_id: str, start: int, length: int) -> bool:
+    """Whether ``staff_id`` could take ``length`` minutes from ``start`` (the demo holds the
+    time of every active appointment with staff on its schedule)."""
+    head = site.runtime.components.board.head_position()
+    query = {
+        "location": LOCATION,
+        "date": DAY.isoformat(),
+        "duration_minutes": length,
+        "staff": staff_id,
+        "step_minutes": 5,  # the demo books on five-minute starts
+        "min_position": head,
+    }
+    found = site.call("GET", "/availability", query_string=query)["staff"]
+    return bool(found) and clock(start) in found[0]["free"]
+
+
+def length_of(card: dict[str, Any]) -> int:
+    return minutes(card["ends_at"]) - minutes(card["starts_at"])
+
+
+def free_elsewhere(site: Site, card: dict[str, Any]) -> int:
+    """A start in the open hours, clear of the card's own time, free for its staff member."""
+    length, begin, end = length_of(card), minutes(card["starts_at"]), minutes(card["ends_at"])
+    for start in range(OPEN[0], OPEN[1] - length + 1, STEP):
+        clear = start >= end or start + length <= begin
+        if clear and free_at(site, card["staff_id"], start, length):
+            return start
+    raise AssertionError(f"no free time for {card['id']}")
 
 
 def drag_to(page: Page, ident: str, staff_id: str | None, to: str | None) -> None:

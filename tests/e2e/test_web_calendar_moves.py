@@ -17,6 +17,9 @@ from tests.e2e.calendar_support import (  # noqa: F401 - tall is a fixture
     cal_column,
     column_order,
     drag_to,
+    free_at,
+    free_elsewhere,
+    length_of,
     minutes,
     movable,
     open_calendar,
@@ -58,7 +61,7 @@ class TestByPointer:
     ) -> None:
         chosen = movable(site)[0]
         page = open_calendar(tall, site, "kim")
-        target = 18 * 60 if minutes(chosen["starts_at"]) < 14 * 60 else 8 * 60 + 30
+        target = free_elsewhere(site, chosen)
         drag_to(page, chosen["id"], chosen["staff_id"], f"{target // 60:02d}:{target % 60:02d}")
         expect(toasts(page).last).to_contain_text(chosen["customer_name"])
         expect_moved(site, chosen, target, chosen["staff_id"])
@@ -69,9 +72,15 @@ class TestByPointer:
     def test_a_card_dragged_to_another_column_is_reassigned(
         self, site: Site, tall: BrowserContext
     ) -> None:
-        chosen = movable(site)[0]
         page = open_calendar(tall, site, "kim")
-        other = next(staff for staff in column_order(page) if staff and staff != chosen["staff_id"])
+        chosen, other = next(
+            (card, staff)
+            for card in movable(site)
+            for staff in column_order(page)
+            if staff
+            and staff != card["staff_id"]
+            and free_at(site, staff, minutes(card["starts_at"]), length_of(card))
+        )
         drag_to(page, chosen["id"], other, None)
         expect(
             cal_column(page, other).locator(f'.cal-card[data-id="{chosen["id"]}"]')
@@ -134,16 +143,38 @@ class TestByPointer:
         assert site.appointment(chosen["id"])["version"] == chosen["version"] + 1
 
 
+def keyboard_move(
+    site: Site, order: list[str | None]
+) -> tuple[dict[str, Any], int, int, str | None]:
+    """A card, a neighbouring column (-1 or 1) and a number of quarter hours later (from the
+    quarter it starts in; earlier when negative) where that column's staff member is free."""
+    for card in movable(site):
+        here = order.index(card["staff_id"])
+        for side in (1, -1):
+            if not 0 <= here + side < len(order):
+                continue
+            staff = order[here + side]
+            for quarters in (*range(1, 13), *range(-1, -21, -1)):
+                start = minutes(card["starts_at"]) // 15 * 15 + 15 * quarters
+                if staff is None or free_at(site, staff, start, length_of(card)):
+                    return card, side, quarters, staff
+    raise AssertionError("no card has a free neighbouring column")
+
+
 class TestByKeyboard:
     def test_arrow_keys_move_a_ghost_and_enter_places_the_card(
         self, site: Site, tall: BrowserContext
     ) -> None:
-        chosen = movable(site)[0]
         page = open_calendar(tall, site, "kim")
-        order = column_order(page)
-        right = order[order.index(chosen["staff_id"]) + 1]
+        chosen, side, quarters, staff = keyboard_move(site, column_order(page))
         cal_card(page, chosen["id"]).focus()
-        for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown", "ArrowRight"):
+        across = "ArrowRight" if side > 0 else "ArrowLeft"
+        # Down goes to the next quarter, Up first to the quarter the card starts in.
+        if quarters > 0:
+            keys = ["ArrowDown"] * (quarters + 1) + ["ArrowUp", across]
+        else:
+            keys = ["ArrowUp"] * (1 - quarters) + ["ArrowDown", "ArrowUp", across]
+        for key in keys:
             page.keyboard.press(key)
         expect(page.locator("#calendar .cal-ghost")).to_be_visible()
         expect(page.locator("#calendar-live")).to_contain_text("Enter places it here")
@@ -151,7 +182,8 @@ class TestByKeyboard:
         expect(toasts(page).last).to_contain_text(chosen["customer_name"])
         expect(cal_card(page, chosen["id"])).to_be_focused()
         # Rescheduled and reassigned: two events.
-        expect_moved(site, chosen, minutes(chosen["starts_at"]) // 15 * 15 + 30, right, events=2)
+        start = minutes(chosen["starts_at"]) // 15 * 15 + 15 * quarters
+        expect_moved(site, chosen, start, staff, events=2)
 
     def test_escape_puts_the_ghost_away_and_sends_nothing(
         self, site: Site, tall: BrowserContext
