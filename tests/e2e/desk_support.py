@@ -51,6 +51,12 @@ def service(site: Site, index: int = 0) -> dict[str, Any]:
     return dict(items[index])
 
 
+def shortest_services(site: Site) -> list[dict[str, Any]]:
+    """The catalog's active services, shortest first."""
+    items = site.call("GET", "/services", query_string={"active": "true", "limit": 50})["items"]
+    return sorted(items, key=lambda item: (item["duration_minutes"], item["code"]))
+
+
 def named(site: Site, customer: str) -> list[dict[str, Any]]:
     """The cards of the seeded day booked for ``customer``, in every column."""
     return [
