@@ -10,8 +10,8 @@ from playwright.sync_api import BrowserContext, expect
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.desk_support import (
     add_service,
-    booking_dialog,
     book,
+    booking_dialog,
     fill_booking,
     found_services,
     named,
@@ -78,9 +78,7 @@ class TestBooking:
         assert saved["staff"] == {"id": "s2", "name": "Robin"}
         assert [line["quantity"] for line in saved["service_lines"]] == [1, 2]
 
-    def test_a_double_click_on_book_books_once(
-        self, site: Site, context: BrowserContext
-    ) -> None:
+    def test_a_double_click_on_book_books_once(self, site: Site, context: BrowserContext) -> None:
         page = open_board(context, site)
         dialog = open_booking(page)
         fill_booking(dialog, "Double Dora", "17:00")
@@ -144,7 +142,9 @@ class TestBadInput:
         expect(dialog.locator(".picker-status")).to_have_text("No active service matches.")
         book_button = dialog.get_by_role("button", name="Book")
         book_button.click()
-        expect(dialog.locator('[data-error-for="services"]')).to_have_text("Add at least one service.")
+        expect(dialog.locator('[data-error-for="services"]')).to_have_text(
+            "Add at least one service."
+        )
         expect(picker).to_have_attribute("aria-invalid", "true")
 
         add_service(dialog, service(site)["name"])
