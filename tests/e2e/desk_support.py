@@ -68,7 +68,7 @@ def named(site: Site, customer: str) -> list[dict[str, Any]]:
 
 
 def book(site: Site, customer: str, start: str, end: str, staff: dict[str, str]) -> dict[str, Any]:
-    """Books over the API, and waits until the location's staff list knows the member."""
+    """Books over the API, and waits until the staff list and the free starts know of it."""
     body = {
         "location_id": LOCATION,
         "starts_at": f"{DAY}T{start}:00Z",
@@ -80,6 +80,8 @@ def book(site: Site, customer: str, start: str, end: str, staff: dict[str, str])
     booked: dict[str, Any] = site.call("POST", "/appointments", json=body)
     head = site.runtime.components.board.head_position()
     site.call("GET", "/staff", query_string={"location": LOCATION, "min_position": head})
+    wanted = {"location": LOCATION, "date": DAY.isoformat(), "duration_minutes": 30}
+    site.call("GET", "/availability", query_string={**wanted, "min_position": head})
     return booked
 
 

@@ -43,7 +43,7 @@ export function createServicePicker(root, { label, choose, field = null }) {
   });
   if (field) input.dataset.field = field;
   const list = element('ul', { id: `${id}-list`, className: 'picker-list', hidden: true }, {
-    role: 'listbox', 'aria-label': 'Services found',
+    role: 'listbox', 'aria-label': 'Services found', tabindex: '-1',
   });
   const more = element('button', { type: 'button', className: 'button-quiet picker-more', hidden: true, textContent: 'More results' });
   const status = element('p', { id: `${id}-status`, className: 'picker-status muted' }, { role: 'status' });
