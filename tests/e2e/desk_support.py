@@ -67,6 +67,14 @@ def named(site: Site, customer: str) -> list[dict[str, Any]]:
     ]
 
 
+def expect_booked(page: Page, site: Site, customer: str) -> dict[str, Any]:
+    """The dialog has closed, the card shows on the board, and the API has it once."""
+    expect(booking_dialog(page)).to_be_hidden()
+    expect(page.locator(".card", has_text=customer)).to_be_visible()
+    (found,) = named(site, customer)
+    return found
+
+
 def book(site: Site, customer: str, start: str, end: str, staff: dict[str, str]) -> dict[str, Any]:
     """Books over the API, and waits until the staff list and the free starts know of it."""
     body = {

@@ -12,6 +12,7 @@ from tests.e2e.desk_support import (
     add_service,
     book,
     booking_dialog,
+    expect_booked,
     fill_booking,
     found_services,
     named,
@@ -50,10 +51,8 @@ class TestBooking:
         dialog.get_by_label("Customer name").focus()
         page.keyboard.press("Enter")
 
-        expect(dialog).to_be_hidden()
+        expect_booked(page, site, "Walk In Wanda")
         expect(toasts(page).filter(has_text="Booked Walk In Wanda")).to_be_visible()
-        expect(page.locator(".card", has_text="Walk In Wanda")).to_be_visible()
-        assert len(named(site, "Walk In Wanda")) == 1
 
     def test_a_booking_made_with_the_mouse_takes_the_staff_and_the_quantities(
         self, site: Site, context: BrowserContext
@@ -71,9 +70,7 @@ class TestBooking:
         screenshot(page, "booking-dialog.png")
         dialog.get_by_role("button", name="Book").click()
 
-        expect(dialog).to_be_hidden()
-        expect(page.locator(".card", has_text="Mouse Molly")).to_be_visible()
-        (booked,) = named(site, "Mouse Molly")
+        booked = expect_booked(page, site, "Mouse Molly")
         saved = site.appointment(booked["id"])
         assert saved["staff"] == {"id": "s2", "name": "Robin"}
         assert [line["quantity"] for line in saved["service_lines"]] == [1, 2]
@@ -85,9 +82,7 @@ class TestBooking:
         add_service(dialog, service(site)["name"])
         dialog.get_by_role("button", name="Book").dblclick()
 
-        expect(dialog).to_be_hidden()
-        expect(page.locator(".card", has_text="Double Dora")).to_be_visible()
-        assert len(named(site, "Double Dora")) == 1
+        expect_booked(page, site, "Double Dora")
 
     def test_a_busy_slot_names_the_holder_and_can_be_booked_anyway(
         self, site: Site, context: BrowserContext
@@ -103,8 +98,7 @@ class TestBooking:
         expect(refusal).to_contain_text("Sam already has Alex Kim")
         assert named(site, "Busy Bea") == []
         refusal.get_by_role("button", name="Book anyway").click()
-        expect(dialog).to_be_hidden()
-        (booked,) = named(site, "Busy Bea")
+        booked = expect_booked(page, site, "Busy Bea")
         assert booked["staff_name"] == "Sam"
 
     def test_outside_opening_hours_an_admin_may_book_anyway_and_staff_may_not(
@@ -125,8 +119,7 @@ class TestBooking:
         add_service(dialog, service(site)["name"])
         dialog.get_by_role("button", name="Book").click()
         dialog.get_by_role("button", name="Book outside hours").click()
-        expect(dialog).to_be_hidden()
-        assert len(named(site, "Early Eve")) == 1
+        expect_booked(sam, site, "Early Eve")
 
 
 class TestBadInput:
@@ -164,8 +157,7 @@ class TestBadInput:
 
         name.fill("Script Sid")
         book_button.click()
-        expect(dialog).to_be_hidden()
-        (booked,) = named(site, "Script Sid")
+        booked = expect_booked(page, site, "Script Sid")
         drawer = open_drawer(page, booked["id"], "Script Sid")
         expect(drawer.get_by_role("textbox", name="Notes")).to_have_value(
             "<script>window.hacked = 1</script>"
@@ -205,8 +197,7 @@ class TestFreeStarts:
         expect(dialog.get_by_label("Start", exact=True)).to_have_value("11:00")
         expect(free).to_contain_text("11:00 is free for Sam.")
         dialog.get_by_role("button", name="Book").click()
-        expect(dialog).to_be_hidden()
-        (booked,) = named(site, "Suggested Sue")
+        booked = expect_booked(page, site, "Suggested Sue")
         assert booked["starts_at"] == f"{DAY}T11:00:00+00:00"
 
 

@@ -1,17 +1,17 @@
+# ruff: noqa: F811 - fixtures arrive as arguments named like their imports
 """Edits in the drawer: time, staff, services, cancel with a reason, collisions, and the past."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, expect
 
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.desk_support import book, found_services, open_drawer, shortest_services
-from tests.e2e.web_support import DAY, DESKTOP, Site, new_context, open_board, screenshot
+from tests.e2e.test_web_conflicts import hold_still, second_context  # noqa: F401 - a fixture
+from tests.e2e.web_support import DAY, Site, open_board, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -117,26 +117,22 @@ class TestEdits:
 
 
 @pytest.fixture
-def second_context(browser: Browser) -> Iterator[BrowserContext]:
-    """Another person's browser, whose clock the test holds still: their page does not poll."""
-    with new_context(browser, viewport=DESKTOP) as found:
-        found.clock.install()
-        yield found
-
-
-def hold_still(page: Page) -> None:
-    page.clock.pause_at(datetime.now() + timedelta(seconds=1))
+def desks(
+    site: Site, context: BrowserContext, second_context: BrowserContext, booked: dict
+) -> tuple[Locator, Locator]:
+    """Sam's drawer and Kim's on the booked appointment; Kim's page holds still (no polling)."""
+    kim = open_board(second_context, site, "kim")
+    hold_still(kim)
+    kims = open_drawer(kim, booked["id"], "Edit Ed")
+    sam = open_board(context, site, "sam")
+    return open_drawer(sam, booked["id"], "Edit Ed"), kims
 
 
 class TestTwoPeople:
     def test_an_assignment_that_collides_shows_the_other_change_and_keeps_mine(
-        self, site: Site, context: BrowserContext, second_context: BrowserContext, booked: dict
+        self, site: Site, booked: dict, desks: tuple[Locator, Locator]
     ) -> None:
-        kim = open_board(second_context, site, "kim")
-        hold_still(kim)
-        kims = open_drawer(kim, booked["id"], "Edit Ed")
-        sam = open_board(context, site, "sam")
-        sams = open_drawer(sam, booked["id"], "Edit Ed")
+        sams, kims = desks
         sams.get_by_label("Staff", exact=True).select_option(label="Sam")
         sams.get_by_role("button", name="Assign").click()
         expect(sams.locator("#drawer-facts")).to_contain_text("Sam")
@@ -152,13 +148,9 @@ class TestTwoPeople:
         assert site.appointment(booked["id"])["staff"] is None
 
     def test_using_theirs_drops_mine_and_an_edit_of_another_field_is_merged(
-        self, site: Site, context: BrowserContext, second_context: BrowserContext, booked: dict
+        self, site: Site, booked: dict, desks: tuple[Locator, Locator]
     ) -> None:
-        kim = open_board(second_context, site, "kim")
-        hold_still(kim)
-        kims = open_drawer(kim, booked["id"], "Edit Ed")
-        sam = open_board(context, site, "sam")
-        sams = open_drawer(sam, booked["id"], "Edit Ed")
+        sams, kims = desks
         sams.get_by_label("Start", exact=True).fill("10:00")
         sams.get_by_label("End", exact=True).fill("10:30")
         sams.get_by_role("button", name="Reschedule").click()
