@@ -71,6 +71,22 @@ class TestEdits:
         expect(drawer.locator("#drawer-facts")).to_contain_text("Unassigned")
         assert site.appointment(booked["id"])["staff"] is None
 
+    def test_assigning_someone_busy_names_the_holder_and_may_go_ahead(
+        self, site: Site, context: BrowserContext, booked: dict
+    ) -> None:
+        book(site, "Alex Kim", "08:00", "09:00", {"id": "s3", "name": "Pat"})
+        page = open_board(context, site, "kim")
+        drawer = open_drawer(page, booked["id"], "Edit Ed")
+        form = drawer.get_by_role("form", name="Assign staff")
+        form.get_by_label("Staff", exact=True).select_option(label="Pat")
+        form.get_by_role("button", name="Assign").click()
+        expect(form.get_by_role("alert")).to_contain_text("Pat already has Alex Kim")
+        assert site.appointment(booked["id"])["staff"] == ROBIN
+
+        form.get_by_role("button", name="Assign anyway").click()
+        expect(drawer.locator("#drawer-facts")).to_contain_text("Pat")
+        assert site.appointment(booked["id"])["staff"] == {"id": "s3", "name": "Pat"}
+
     def test_a_service_line_is_added_with_the_picker_and_removed(
         self, site: Site, context: BrowserContext, booked: dict
     ) -> None:

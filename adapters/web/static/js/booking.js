@@ -5,29 +5,14 @@
 import { ApiError, api, newKey } from './api.js';
 import { createAvailability } from './booking-availability.js';
 import { createLines } from './booking-lines.js';
+import { chosenStaff, fillLocations, fillStaff } from './choices.js';
 import { serverNow, timeOfDay, today } from './format.js';
 import { clearFieldErrors, clearOnInput, showFieldErrors } from './forms.js';
 import { refusal, showRefusal } from './refusals.js';
+import { role } from './role.js';
 import { createServicePicker } from './services-picker.js';
-import { chosenStaff, fillStaff } from './staff-options.js';
 import { toast } from './toasts.js';
-import { CLOCK, instant, minutesOf, wallClock } from './zoned.js';
-
-const STEP_MINUTES = 5;
-
-/** The next whole five minutes on the board's clock, as "HH:MM" (a walk-in starts now). */
-function soon() {
-  const { time } = wallClock(serverNow() + STEP_MINUTES * 60000);
-  const minute = Math.floor(minutesOf(time) % 60 / STEP_MINUTES) * STEP_MINUTES;
-  return `${time.slice(0, 3)}${String(minute).padStart(2, '0')}`;
-}
-
-function option(value, text) {
-  const node = document.createElement('option');
-  node.value = value;
-  node.textContent = text;
-  return node;
-}
+import { CLOCK, instant, nextStart } from './zoned.js';
 
 /** ``booked(appointment)`` is told of each appointment booked here. */
 export function createBooking({ dialog, sync, booked }) {
@@ -77,18 +62,6 @@ export function createBooking({ dialog, sync, booked }) {
       minutes: lines.minutes(),
       staff: chosenStaff(staff),
     });
-  }
-
-  async function fillLocations(chosen) {
-    let known = [];
-    try {
-      known = (await api.get('/locations')).items;
-    } catch {
-      known = [];
-    }
-    if (chosen && !known.some((location) => location.id === chosen)) known = [{ id: chosen }, ...known];
-    place.replaceChildren(...known.map((location) => option(location.id, location.name || location.id)));
-    place.value = chosen ?? known[0]?.id ?? '';
   }
 
   function showProblems(texts) {
@@ -185,6 +158,11 @@ export function createBooking({ dialog, sync, booked }) {
   return {
     /** ``prefill``: {location, date, start: 'HH:MM', staff: id or {id, name}}, all optional. */
     async open(prefill = {}) {
+      if (role.name && !role.may('staff')) {
+        toast('This sign-in may look, not book.', { kind: 'error' });
+        return;
+      }
+      if (dialog.open) return;
       returnFocus = document.activeElement;
       form.reset();
       clearFieldErrors(form);
@@ -193,10 +171,10 @@ export function createBooking({ dialog, sync, booked }) {
       lines.clear();
       sent = null;
       day.value = prefill.date ?? today();
-      start.value = prefill.start ?? (day.value === today() ? soon() : '');
+      start.value = prefill.start ?? (day.value === today() ? nextStart(serverNow()) : '');
       dialog.showModal();
       name.focus();
-      await fillLocations(prefill.location);
+      await fillLocations(place, prefill.location);
       await fillStaff(staff, place.value, prefill.staff ?? null);
       changed();
     },

@@ -2,8 +2,8 @@
 // and assign or unassign staff. Each form keeps the version the user began editing from, so a
 // change someone made meanwhile is merged by the server, or shown as a collision.
 import { api } from './api.js';
-import { showFieldErrors } from './forms.js';
-import { chosenStaff, fillStaff } from './staff-options.js';
+import { chosenStaff, fillStaff } from './choices.js';
+import { clearFieldErrors, showFieldErrors } from './forms.js';
 import { instant, wallClock } from './zoned.js';
 
 const $ = (id) => document.getElementById(id);
@@ -97,6 +97,8 @@ export function createEdits(drawer, run) {
     /** A different appointment: forget what was begun. */
     reset() {
       bases.clear();
+      clearFieldErrors(reschedule);
+      clearFieldErrors(assign);
       for (const box of [$('reschedule-refusal'), $('assign-refusal')]) box.hidden = true;
     },
   };

@@ -30,6 +30,13 @@ function fact(list, label, value, shows) {
   list.append(name, text);
 }
 
+function trouble(error) {
+  if (!(error instanceof ApiError)) return `Could not load it: ${error.message}`;
+  if (error.status === 404) return 'This appointment (or that version of it) does not exist.';
+  if (error.status === 403) return 'Only support and admin sign-ins may see an earlier version.';
+  return `Could not load it: ${error.message}`;
+}
+
 export class Drawer {
   /** ``move(id, to)`` moves a card as the board does; ``saved(appointment)`` updates the card. */
   constructor({ sync, move, saved }) {
@@ -92,7 +99,7 @@ export class Drawer {
     this.notes.stash(this.id);
     this.serial += 1;
     this.dialog.close();
-    if (this.past) writeLink(null);
+    writeLink(null);
     this.id = null;
     this.past = null;
     this.returnFocus?.();
@@ -114,8 +121,7 @@ export class Drawer {
       if (serial === this.serial) this.show(appointment);
     } catch (error) {
       if (serial !== this.serial) return;
-      $('drawer-loading').textContent = error instanceof ApiError && error.status === 404
-        ? 'This appointment (or that version of it) does not exist.' : `Could not load it: ${error.message}`;
+      $('drawer-loading').textContent = trouble(error);
       return;
     }
     const items = await this.history.load();

@@ -48,3 +48,10 @@ export function minutesOf(time) {
   const [hours, mins] = time.split(':').map(Number);
   return hours * 60 + mins;
 }
+
+/** The first whole ``step`` minutes after ``ms`` (a walk-in starts now), as "HH:MM". */
+export function nextStart(ms, step = 5) {
+  const { time } = wallClock(ms + step * 60000);
+  const minute = Math.floor((minutesOf(time) % 60) / step) * step;
+  return `${time.slice(0, 3)}${String(minute).padStart(2, '0')}`;
+}

@@ -1,5 +1,6 @@
-// The staff select of the booking dialog and the drawer: "Unassigned" and the staff seen at a
-// location (GET /staff?location=), keeping a member the list does not know yet.
+// The selects of the booking dialog and the drawer: the locations booked at (GET /locations)
+// and the staff seen at one (GET /staff?location=) with "Unassigned", each keeping a chosen
+// value the list does not know yet.
 import { api } from './api.js';
 
 const UNASSIGNED = '';
@@ -35,4 +36,17 @@ export async function fillStaff(select, location, chosen = null) {
 export function chosenStaff(select) {
   if (select.value === UNASSIGNED) return null;
   return { id: select.value, name: select.selectedOptions[0]?.textContent ?? select.value };
+}
+
+/** Fills ``select`` with the locations and selects ``chosen`` (or the first). */
+export async function fillLocations(select, chosen = null) {
+  let known = [];
+  try {
+    known = (await api.get('/locations')).items;
+  } catch {
+    known = [];
+  }
+  if (chosen && !known.some((location) => location.id === chosen)) known = [{ id: chosen }, ...known];
+  select.replaceChildren(...known.map((location) => choice(location.id, location.name || location.id)));
+  select.value = chosen ?? known[0]?.id ?? '';
 }
