@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.web_support import DAY, LOCATION, Site, card
+
+ROBIN = {"id": "s2", "name": "Robin"}
+SAM = {"id": "s1", "name": "Sam"}
 
 
 def booking_dialog(page: Page) -> Locator:
@@ -98,3 +102,14 @@ def open_drawer(page: Page, ident: str, customer: str) -> Locator:
     drawer = page.get_by_role("dialog", name=customer)
     expect(drawer.locator("#drawer-content")).to_be_visible()
     return drawer
+
+
+@pytest.fixture
+def booked(site: Site) -> dict[str, Any]:
+    """An appointment of the seeded day with Robin, 08:00 to 08:30, and Sam known too."""
+    book(site, "Sam's first", "19:00", "19:30", SAM)
+    return book(site, "Edit Ed", "08:00", "08:30", ROBIN)
+
+
+def history(site: Site, ident: str) -> list[dict[str, Any]]:
+    return list(site.call("GET", f"/appointments/{ident}/history")["items"])

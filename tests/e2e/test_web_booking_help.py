@@ -1,0 +1,68 @@
+"""What the booking dialog offers while it is filled: free starts and the catalog's pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from tests.e2e.desk_support import (
+    add_service,
+    book,
+    expect_booked,
+    fill_booking,
+    found_services,
+    open_booking,
+    service,
+    shortest_services,
+)
+from tests.e2e.web_support import DAY, Site, open_board
+
+pytestmark = pytest.mark.browser
+
+
+class TestFreeStarts:
+    def test_a_taken_start_suggests_the_next_free_ones(
+        self, site: Site, context: BrowserContext
+    ) -> None:
+        book(site, "Alex Kim", "10:00", "11:00", {"id": "s1", "name": "Sam"})
+        page = open_board(context, site)
+        dialog = open_booking(page)
+        fill_booking(dialog, "Suggested Sue", "10:30")
+        add_service(dialog, shortest_services(site)[0]["code"])
+        free = dialog.locator("#booking-availability")
+        expect(free).to_contain_text("Free at 10:30:")
+        expect(free.get_by_role("button", name="Assign Sam")).to_have_count(0)
+
+        dialog.get_by_label("Staff").select_option(label="Sam")
+        expect(free).to_contain_text("Sam is not free at 10:30. Next free starts:")
+        free.get_by_role("button", name="Start at 11:00").click()
+        expect(dialog.get_by_label("Start", exact=True)).to_have_value("11:00")
+        expect(free).to_contain_text("11:00 is free for Sam.")
+        dialog.get_by_role("button", name="Book").click()
+        booked = expect_booked(page, site, "Suggested Sue")
+        assert booked["starts_at"] == f"{DAY}T11:00:00+00:00"
+
+
+class TestThePicker:
+    def test_more_results_pages_on_by_keyboard(self, site: Site, context: BrowserContext) -> None:
+        page = open_board(context, site)
+        dialog = open_booking(page)
+        picker = dialog.get_by_role("combobox", name="Add a service")
+        picker.focus()
+        page.keyboard.press("ArrowDown")
+        options = found_services(dialog)
+        expect(options).to_have_count(8)
+        expect(picker).to_have_attribute("aria-expanded", "true")
+        page.keyboard.press("Tab")
+        expect(dialog.get_by_role("button", name="More results")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(options).to_have_count(16)
+        expect(picker).to_be_focused()
+        expect(options.nth(8)).to_have_attribute("aria-selected", "true")
+        page.keyboard.press("Enter")
+        expect(dialog.locator("#booking-lines")).to_contain_text(service(site, 8)["code"])
+        page.keyboard.press("ArrowDown")
+        expect(picker).to_have_attribute("aria-expanded", "true")
+        page.keyboard.press("Escape")
+        expect(picker).to_have_attribute("aria-expanded", "false")
+        expect(dialog).to_be_visible()
