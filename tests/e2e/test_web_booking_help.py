@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Route, expect
 
 from tests.e2e.desk_support import (
     add_service,
@@ -41,6 +41,29 @@ class TestFreeStarts:
         dialog.get_by_role("button", name="Book").click()
         booked = expect_booked(page, site, "Suggested Sue")
         assert booked["starts_at"] == f"{DAY}T11:00:00+00:00"
+
+    def test_without_the_free_starts_endpoint_the_dialog_books_without_suggestions(
+        self, site: Site, context: BrowserContext
+    ) -> None:
+        page = open_board(context, site)
+        asked: list[str] = []
+
+        def missing(route: Route) -> None:
+            asked.append(route.request.url)
+            route.fulfill(status=404, content_type="application/problem+json", body="{}")
+
+        page.route(lambda url: "/api/admin/availability" in url, missing)
+        dialog = open_booking(page)
+        fill_booking(dialog, "Plain Pia", "16:00")
+        with page.expect_response(lambda response: "/api/admin/availability" in response.url):
+            add_service(dialog, service(site)["name"])
+        dialog.get_by_label("Start", exact=True).fill("16:30")
+        dialog.get_by_role("button", name="Book").click()
+
+        booked = expect_booked(page, site, "Plain Pia")
+        assert booked["starts_at"] == f"{DAY}T16:30:00+00:00"
+        expect(dialog.locator("#booking-availability")).to_be_hidden()
+        assert len(asked) == 1
 
 
 class TestThePicker:
