@@ -1,4 +1,4 @@
-"""What the booking dialog offers while it is filled: free starts and the catalog's pages."""
+"""The booking dialog's help while it is filled (free starts, the catalog's pages) and retries."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.e2e.desk_support import (
     expect_booked,
     fill_booking,
     found_services,
+    named,
     open_booking,
     service,
     shortest_services,
@@ -89,3 +90,30 @@ class TestThePicker:
         page.keyboard.press("Escape")
         expect(picker).to_have_attribute("aria-expanded", "false")
         expect(dialog).to_be_visible()
+
+
+class TestTheNetwork:
+    def test_booking_again_after_no_answer_sends_the_same_key_and_books_once(
+        self, site: Site, context: BrowserContext
+    ) -> None:
+        page = open_board(context, site)
+        keys: list[str] = []
+
+        def answer_lost(route: Route) -> None:
+            keys.append(route.request.headers["idempotency-key"])
+            route.fetch()
+            route.abort("connectionreset")
+
+        page.route(lambda url: url.endswith("/api/admin/appointments"), answer_lost)
+        dialog = open_booking(page)
+        fill_booking(dialog, "Lost Lou", "16:00")
+        add_service(dialog, service(site)["name"])
+        dialog.get_by_role("button", name="Book").click()
+        expect(dialog.locator("#booking-problems")).to_contain_text("Not booked", timeout=30_000)
+        assert len(named(site, "Lost Lou")) == 1
+
+        page.unroute_all()
+        with page.expect_request(lambda request: request.url.endswith("/appointments")) as sent:
+            dialog.get_by_role("button", name="Book").click()
+        expect_booked(page, site, "Lost Lou")
+        assert set(keys) == {sent.value.headers["idempotency-key"]}
