@@ -1,5 +1,6 @@
-// Wall-clock arithmetic in the board's time zone: "09:30 on 4 March" as an instant, an instant
-// as minutes after a day's local midnight, and the days of a week.
+// Wall-clock arithmetic in the board's time zone: "09:30 on 4 March" as an instant (the API
+// speaks UTC instants), an instant as a local day and time or as minutes after a day's local
+// midnight, and the days of a week.
 import { TIMEZONE } from './config.js';
 import { timeOfDay, timeRange } from './format.js';
 
@@ -14,6 +15,9 @@ const reading = new Intl.DateTimeFormat('en-US', {
   minute: '2-digit',
   second: '2-digit',
 });
+
+export const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What the zone's clocks read at ``ms``, as milliseconds of a UTC clock reading the same. */
 function wall(ms) {
@@ -75,4 +79,32 @@ export function weekOf(day) {
     each.setUTCDate(date.getUTCDate() - back + index);
     return each.toISOString().slice(0, 10);
   });
+}
+
+/** ``{date: 'YYYY-MM-DD', time: 'HH:MM'}`` of an instant, in the board's time zone. */
+export function wallClock(at) {
+  const iso = new Date(wall(new Date(at).getTime())).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/** The instant (ISO, UTC) of a day and a time of day in the board's time zone; null if invalid. */
+export function instant(date, time) {
+  if (!DAY.test(date ?? '') || !CLOCK.test(time ?? '')) return null;
+  if (new Date(midnight(date)).toISOString().slice(0, 10) !== date) return null; // e.g. 31 June
+  return instantAt(date, clockMinutes(time)).toISOString().replace('.000Z', 'Z');
+}
+
+/** ``minutes`` after an instant, as an ISO instant. */
+export function later(iso, minutes) {
+  return new Date(Date.parse(iso) + minutes * 60000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Minutes since midnight of "HH:MM". */
+export const minutesOf = clockMinutes;
+
+/** The first whole ``step`` minutes after ``ms`` (a walk-in starts now), as "HH:MM". */
+export function nextStart(ms, step = 5) {
+  const { time } = wallClock(ms + step * 60000);
+  const minute = Math.floor((minutesOf(time) % 60) / step) * step;
+  return `${time.slice(0, 3)}${String(minute).padStart(2, '0')}`;
 }
