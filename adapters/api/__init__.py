@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from adapters.api import activity, appointments, board, hours, kept, locations, services, session
+from adapters.api import (
+    activity,
+    appointments,
+    board,
+    client_metrics,
+    hours,
+    kept,
+    locations,
+    services,
+    session,
+)
 
 
 def register(app: Flask) -> None:
     kept.install(app)
     for module in (board, appointments, services, activity, locations, hours, session):
         app.register_blueprint(module.bp)
+    app.register_blueprint(client_metrics.bp)
