@@ -210,7 +210,7 @@ export class Drawer {
         this.conflict(error.problem);
       } else {
         this.noteState('Not saved');
-        toast(`The notes were not saved: ${error.message}`, { kind: 'error' });
+        toast(`The notes were not saved: ${error.message}`, { kind: 'error', error });
       }
     } finally {
       this.saving = false;
