@@ -23,6 +23,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
+from adapters.client_metrics import ClientMetrics
 from adapters.runtime import Components, Runtime
 
 _log = logging.getLogger("statusboard.metrics")
@@ -110,6 +111,8 @@ class Metrics:
             registry=own,
         )
         self.runner_restarts = runner_restarts(own)
+        #: What the page reports of its own API calls.
+        self.client = ClientMetrics(own)
 
     def watch(self, components: Components) -> None:
         components.board.conflict_listeners.append(

@@ -19,6 +19,8 @@ from adapters.metrics import Metrics
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 COMMAND_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+#: Blueprints whose POSTs change nothing but metrics: not commands.
+REPORTS = frozenset({"client_metrics"})
 _request_log = logging.getLogger("statusboard.http")
 
 
@@ -87,7 +89,12 @@ def _finish(metrics: Metrics, response: Response) -> Response:
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     status, result = response.status_code, outcome(response.status_code)
     metrics.request_seconds.labels(request.method, route, str(status)).observe(seconds)
-    if request.method in COMMAND_METHODS and request.url_rule is not None and status != 401:
+    if (
+        request.method in COMMAND_METHODS
+        and request.url_rule is not None
+        and status != 401
+        and request.blueprint not in REPORTS
+    ):
         metrics.commands.labels(request.endpoint or route, result).inc()
     fields = {
         "request_id": request_id(),

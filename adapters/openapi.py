@@ -28,7 +28,7 @@ ERROR_TEXT = {
     403: "The token's role is too low",
     404: "Not found",
     409: "Someone else changed this first (or the service code is taken)",
-    413: "Body over 64 KiB",
+    413: "Body over 64 KiB (or the smaller limit the operation names)",
     415: "The body is not JSON",
     422: "Invalid request: see errors, allowed or current_version",
     429: "Rate limit reached; see Retry-After",
@@ -146,6 +146,8 @@ def describe(op: Operation, rule: Rule, doc: str | None) -> dict[str, Any]:
     }
     if op.media_type != "application/json":
         success["content"] = {op.media_type: {"schema": {"type": "string"}}}
+    if op.status == 204:
+        del success["content"]
     operation_id = str(rule.endpoint).replace(".", "_")
     if operation_id in LINKS:
         success["links"] = LINKS[operation_id]

@@ -1,7 +1,11 @@
-"""What every test folder stocks its catalog with: one haircut, as the booking tests book it."""
+"""What every test folder stocks its catalog with: one haircut, as the booking tests book it;
+and the records a logger writes."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from application.statusboard import StatusBoard
@@ -20,3 +24,26 @@ HAIRCUT: dict[str, Any] = {
 def add_haircut(board: StatusBoard, stamp: Stamp) -> None:
     """Put the haircut in ``board``'s catalog, added by ``stamp``'s actor."""
     board.add_service(**HAIRCUT, stamp=stamp)
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def log_records(name: str, level: int = logging.INFO) -> Iterator[list[logging.LogRecord]]:
+    """What the logger ``name`` writes within the block, at ``level`` and above."""
+    logger, kept = logging.getLogger(name), _Kept()
+    before = logger.level
+    logger.setLevel(level)
+    logger.addHandler(kept)
+    try:
+        yield kept.records
+    finally:
+        logger.removeHandler(kept)
+        logger.setLevel(before)

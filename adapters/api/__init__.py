@@ -9,6 +9,7 @@ from adapters.api import (
     appointments,
     availability,
     board,
+    client_metrics,
     hours,
     kept,
     locations,
@@ -16,7 +17,17 @@ from adapters.api import (
     session,
 )
 
-MODULES = (board, appointments, services, activity, locations, hours, availability, session)
+MODULES = (
+    board,
+    appointments,
+    services,
+    activity,
+    locations,
+    hours,
+    availability,
+    session,
+    client_metrics,
+)
 
 
 def register(app: Flask) -> None:

@@ -188,6 +188,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/client-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the page's API timings
+         * @description Up to 100 calls, each by route (ids as {id}), method, status (0: no answer), duration in ms with the retries included, retries and the X-Request-ID sent; a body of at most 16 KiB; 30 reports a minute per token. Nothing is stored: they are counted in statusboard_client_request_duration_seconds, statusboard_client_errors_total and statusboard_client_retries_total. Role: viewer.
+         */
+        post: operations["client_metrics_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/dashboard/stats": {
         parameters: {
             query?: never;
@@ -680,6 +700,21 @@ export interface components {
             readonly position?: number;
             readonly staff?: components["schemas"]["StaffFree"][];
         };
+        ClientSample: {
+            /** @description The API route with its ids as {id}, e.g. /api/admin/appointments/{id}/move; one the service does not know is counted as other. */
+            route: string;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** @description The last answer's status; 0 when none came (network). */
+            status: number;
+            duration_ms: number;
+            retries: number;
+            /** @description The X-Request-ID the page sent with the call. */
+            request_id: string;
+        };
+        ClientMetrics: {
+            samples: components["schemas"]["ClientSample"][];
+        };
         Stats: {
             /** Format: date */
             readonly date?: string;
@@ -1016,7 +1051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1231,7 +1266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1432,7 +1467,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,7 +1585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1845,6 +1880,107 @@ export interface operations {
             };
             /** @description The token's role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: see errors, allowed or current_version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    client_metrics_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientMetrics"];
+            };
+        };
+        responses: {
+            /** @description Report the page's API timings */
+            204: {
+                headers: {
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2183,7 +2319,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +2785,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (or the smaller limit the operation names) */
             413: {
                 headers: {
                     [name: string]: unknown;

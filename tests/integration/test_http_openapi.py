@@ -39,6 +39,7 @@ ENDPOINTS = {
     ("put", f"{API}/locations/{{location_id}}/hours"),
     ("get", f"{API}/me"),
     ("get", f"{API}/availability"),
+    ("post", f"{API}/client-metrics"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),

@@ -1,17 +1,22 @@
 // The JSON API client: the bearer token, problem+json errors, and commands that survive a
 // flaky network by retrying with the same Idempotency-Key (so a retry never moves twice).
-import { API } from './config.js';
+// Every call carries an X-Request-ID of its own (kept across its retries), which errors carry
+// for the toasts, and is reported to the server's metrics with its time, status and retries.
+import { API, AUTH_REQUIRED } from './config.js';
 import { noteServerDate } from './format.js';
+import { createTelemetry, routeOf } from './telemetry.js';
 
 const TOKEN_KEY = 'statusboard.token';
 const RETRY_DELAYS_MS = [400, 1000, 2500, 5000];
 
 export class ApiError extends Error {
-  constructor(status, problem, headers) {
+  constructor(status, problem, headers, requestId) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem ?? {};
     this.headers = headers;
+    /** The id the server logged the request under (it keeps the page's when sane). */
+    this.requestId = headers?.get('X-Request-ID') || this.problem.request_id || requestId;
   }
 
   get slug() {
@@ -25,7 +30,13 @@ export class ApiError extends Error {
 }
 
 /** The request never got an answer: offline, server down, connection dropped. */
-export class NetworkError extends Error {}
+export class NetworkError extends Error {
+  constructor(message, requestId) {
+    super(message);
+    /** The X-Request-ID sent: in the server's log if the request reached it. */
+    this.requestId = requestId;
+  }
+}
 
 export const token = {
   get: () => sessionStorage.getItem(TOKEN_KEY),
@@ -48,6 +59,18 @@ export const token = {
   },
 };
 
+/** Reports go with the token; without one (and auth on) they are dropped. */
+const telemetry = createTelemetry({
+  url: `${API}/client-metrics`,
+  headers() {
+    const secret = token.get();
+    if (secret) return { Authorization: `Bearer ${secret}` };
+    return AUTH_REQUIRED ? null : {};
+  },
+});
+/** ``flush()`` sends the samples kept so far (the page also does on its own). */
+window.statusboardTelemetry = telemetry;
+
 let unauthorized = () => {};
 
 export function onUnauthorized(handler) {
@@ -64,7 +87,8 @@ export function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-async function call(method, path, { query = {}, body, headers = {} } = {}) {
+/** One HTTP exchange, noting its status (0: no answer) on the call's ``sample``. */
+async function exchange(method, path, { query = {}, body, headers = {} }, sample) {
   const url = new URL(API + path, window.location.origin);
   for (const [name, value] of Object.entries(query)) {
     if (value !== null && value !== undefined && value !== '') url.searchParams.set(name, value);
@@ -77,24 +101,45 @@ async function call(method, path, { query = {}, body, headers = {} } = {}) {
       Accept: 'application/json',
       ...(secret ? { Authorization: `Bearer ${secret}` } : {}),
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      'X-Request-ID': sample.request_id,
       ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   };
   let response;
+  sample.status = 0;
   try {
     response = await fetch(url, init);
   } catch (error) {
-    throw new NetworkError(error.message);
+    throw new NetworkError(error.message, sample.request_id);
   }
+  sample.status = response.status;
   noteServerDate(response.headers.get('Date'));
   const data = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new ApiError(response.status, data, response.headers);
+    const error = new ApiError(response.status, data, response.headers, sample.request_id);
     if (response.status === 401) unauthorized(error);
     throw error;
   }
   return { data, headers: response.headers };
+}
+
+/**
+ * Runs ``send(sample)``, one call with any retries under one request id, and reports it: the
+ * time from the first try to the last answer, the last status and the retries.
+ */
+async function measured(method, path, send) {
+  const sample = { route: routeOf(API + path), method, status: 0, retries: 0, request_id: newKey() };
+  const started = performance.now();
+  try {
+    return await send(sample);
+  } finally {
+    telemetry.record({ ...sample, duration_ms: performance.now() - started });
+  }
+}
+
+function call(method, path, options = {}) {
+  return measured(method, path, (sample) => exchange(method, path, options, sample));
 }
 
 function position(headers, name) {
@@ -118,18 +163,22 @@ const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
  * further apart each time. ``onRetry(attempt)`` lets the page say it is trying again; ``key``
  * is given when a repeat of the same user action must be recognised as one (a double click).
  */
-async function command(method, path, body, { onRetry = () => {}, key = newKey() } = {}) {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const { data, headers } = await call(method, path, { body, headers: { 'Idempotency-Key': key } });
-      return { data, position: position(headers, 'X-Event-Position') };
-    } catch (error) {
-      if (!retryable(error) || attempt >= RETRY_DELAYS_MS.length) throw error;
-      const jitter = Math.random() * 200;
-      onRetry(attempt + 1);
-      await pause((error.retryAfterMs ?? RETRY_DELAYS_MS[attempt]) + jitter);
+function command(method, path, body, { onRetry = () => {}, key = newKey() } = {}) {
+  const options = { body, headers: { 'Idempotency-Key': key } };
+  return measured(method, path, async (sample) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const { data, headers } = await exchange(method, path, options, sample);
+        return { data, position: position(headers, 'X-Event-Position') };
+      } catch (error) {
+        if (!retryable(error) || attempt >= RETRY_DELAYS_MS.length) throw error;
+        const jitter = Math.random() * 200;
+        sample.retries = attempt + 1;
+        onRetry(attempt + 1);
+        await pause((error.retryAfterMs ?? RETRY_DELAYS_MS[attempt]) + jitter);
+      }
     }
-  }
+  });
 }
 
 export const api = {

@@ -88,7 +88,10 @@ export function createRescheduler({ sync, draw, snapped }) {
       overrides.delete(card.id);
       draw();
       snapped(card.id);
-      if (!(error instanceof ApiError && error.status === 401)) toast(...explainRefusal(error, card, who));
+      if (!(error instanceof ApiError && error.status === 401)) {
+        const [message, options] = explainRefusal(error, card, who);
+        toast(message, { ...options, error });
+      }
       sync.refresh();
       return false;
     }

@@ -40,12 +40,12 @@ export function createRunner(drawer) {
     }
     if (problem.errors && edit.form) {
       const unplaced = showFieldErrors(edit.form, problem.errors);
-      if (unplaced.length) toast('Not saved', { kind: 'error', lines: unplaced });
+      if (unplaced.length) toast('Not saved', { kind: 'error', lines: unplaced, error });
       return;
     }
     if (error.status === 401) return;
     const lines = problem.allowed ? [`Allowed now: ${problem.allowed.join(', ') || 'nothing'}`] : [];
-    toast(`Not saved: ${error.message}`, { kind: 'error', lines });
+    toast(`Not saved: ${error.message}`, { kind: 'error', lines, error });
   }
 
   async function run(edit, overrides = {}) {

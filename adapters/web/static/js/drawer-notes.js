@@ -90,7 +90,7 @@ export class Notes {
         this.conflict(error.problem);
       } else {
         this.state('Not saved');
-        toast(`The notes were not saved: ${error.message}`, { kind: 'error' });
+        toast(`The notes were not saved: ${error.message}`, { kind: 'error', error });
       }
     } finally {
       this.saving = false;

@@ -94,7 +94,10 @@ export function createMover({ board, sync, moved = () => {} }) {
       return true;
     } catch (error) {
       board.snapBack(id);
-      if (!(error instanceof ApiError && error.status === 401)) toast(...explain(error, card, to));
+      if (!(error instanceof ApiError && error.status === 401)) {
+        const [message, options] = explain(error, card, to);
+        toast(message, { ...options, error });
+      }
       // Let the snap-back be seen, then show where the card really is now.
       setTimeout(() => sync.refresh(), SHOW_SNAP_BACK_MS);
       return false;
