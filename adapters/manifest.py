@@ -19,7 +19,13 @@ from eventsourcing.utils import get_topic
 from projections.catalog import build_projections
 
 #: The modules that define stored aggregates and their events.
-MODULES = ("domain.appointment", "domain.service", "application.idempotency")
+MODULES = (
+    "domain.appointment",
+    "domain.service",
+    "domain.schedule",
+    "domain.hours",
+    "application.idempotency",
+)
 
 
 def _ours(cls: type) -> bool:

@@ -19,6 +19,8 @@ from eventsourcing.persistence import StoredEvent
 from application.idempotency import IdempotencyRecord
 from application.statusboard import StatusBoard
 from domain.appointment import Appointment
+from domain.hours import OpeningHours
+from domain.schedule import Schedule
 from domain.service import Service
 from projections.activity import ActivityFilter
 from projections.availability import Wanted
@@ -111,9 +113,17 @@ def _state(aggregate: Any) -> dict[str, Any]:
         return jsonable({**common, **aggregate.state(), **extra})
     if isinstance(aggregate, Service):
         return jsonable({**common, **aggregate.state()})
-    assert isinstance(aggregate, IdempotencyRecord)
-    fields = ("key", "fingerprint", "aggregate_id", "result_version", "applied")
-    return jsonable({**common, **{name: getattr(aggregate, name) for name in fields}})
+    return jsonable(
+        {**common, **{name: getattr(aggregate, name) for name in FIELDS[type(aggregate)]}}
+    )
+
+
+#: What is compared of the aggregates that have no state() of their own.
+FIELDS: dict[type, tuple[str, ...]] = {
+    IdempotencyRecord: ("key", "fingerprint", "aggregate_id", "result_version", "applied"),
+    Schedule: ("staff_id", "day", "holds"),
+    OpeningHours: ("location_id", "weekly", "closed_dates"),
+}
 
 
 def read_models(app: StatusBoard, url: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from uuid import UUID
 
 from adapters.manifest import event_versions
 from application.statusboard import StatusBoard
+from domain import localtime
 from domain.moment import occurring_at
 from domain.stamp import Stamp
 from tests.golden.golden import (
@@ -48,6 +49,7 @@ def write_era(app: StatusBoard, era: int) -> None:
         datetime(2026, 12, 1, 8, tzinfo=UTC) + timedelta(days=era, minutes=m) for m in range(99)
     )
     cut_id = write_catalog(app, era, clock)
+    write_hours(app, era, clock)
     starts = datetime(2027, 1, era, 9, tzinfo=UTC)
     write_ada(app, era, clock, starts, cut_id)
     desk = Stamp(actor="golden-desk", request_id=f"golden-req-{era}")
@@ -87,6 +89,20 @@ def write_catalog(app: StatusBoard, era: int, clock: Iterator[datetime]) -> UUID
     with occurring_at(next(clock)):
         app.reactivate_service(wash_id, expected_version=2, stamp=ADMIN)
     return cut_id
+
+
+def write_hours(app: StatusBoard, era: int, clock: Iterator[datetime]) -> None:
+    """The era's location open every day, set and then changed (closed on New Year's Day)."""
+    weekly = {day: [{"opens": "08:00", "closes": "19:00"}] for day in localtime.WEEKDAYS}
+    for version, closed in ((None, []), (1, ["2027-01-01"])):
+        with occurring_at(next(clock)):
+            app.set_opening_hours(
+                f"golden-{era}",
+                weekly=weekly,
+                closed_dates=closed,
+                expected_version=version,
+                stamp=ADMIN,
+            )
 
 
 def write_ada(
