@@ -41,7 +41,7 @@ class TestTheLocationList:
             site, OTHER, datetime.combine(datetime.now(UTC).date(), time(12), UTC), "Harbour Today"
         )
         page = open_board(context, site, "kim")
-        picker = page.get_by_label("Location")
+        picker = page.get_by_role("form", name="Which board").get_by_label("Location")
         expect(picker.locator("option")).to_have_text(
             [f"{LOCATION} (0 today)", f"{OTHER} (1 today)"]
         )
@@ -56,7 +56,9 @@ class TestTheLocationList:
         assert f"location={OTHER}" in page.url
 
         page.goto(f"{site.url}/")
-        expect(page.get_by_label("Location")).to_have_value(OTHER)  # the last one chosen here
+        expect(page.get_by_role("form", name="Which board").get_by_label("Location")).to_have_value(
+            OTHER
+        )  # the last one chosen here
 
     def test_a_link_to_a_location_not_listed_yet_still_opens_it(
         self, site: Site, context: BrowserContext
@@ -64,7 +66,7 @@ class TestTheLocationList:
         page = context.new_page()
         page.goto(f"{site.url}/?location=new-place&date={DAY}&token={site.tokens['kim']}")
         expect(page.locator("#sync-state")).to_have_attribute("data-kind", "live")
-        picker = page.get_by_label("Location")
+        picker = page.get_by_role("form", name="Which board").get_by_label("Location")
         expect(picker).to_have_value("new-place")
         expect(picker.locator("option")).to_have_text([f"{LOCATION} (0 today)", "new-place"])
         expect(page.locator("#board .card")).to_have_count(0)
@@ -86,5 +88,7 @@ class TestTheLocationList:
         empty = page.locator("#empty-state")
         expect(empty).to_contain_text("No locations yet")
         expect(empty).to_contain_text("Book the first with New appointment")
-        expect(page.get_by_label("Location").locator("option")).to_have_text(["No locations yet"])
+        expect(
+            page.get_by_role("form", name="Which board").get_by_label("Location").locator("option")
+        ).to_have_text(["No locations yet"])
         expect(page.get_by_role("button", name="New appointment")).to_be_visible()
