@@ -2,9 +2,15 @@
 // so a refresh every few seconds does not steal focus or lose a column's scroll position.
 import { createCard, element, fillAge, fillCard } from './card.js';
 import { STATUSES, allowedFrom, isTerminal, title } from './config.js';
+import { role } from './role.js';
 
 const FOLDED_KEY = 'statusboard.folded';
 const DEFAULT_FOLDED = ['cancelled', 'no_show'];
+const HELP = {
+  mover: 'Arrow keys go from card to card. Enter or M opens the list of columns the card may move to. '
+    + 'D opens its details.',
+  reader: 'Arrow keys go from card to card. Enter or D opens its details.',
+};
 
 function byStartThenName(a, b) {
   return Date.parse(a.starts_at) - Date.parse(b.starts_at)
@@ -166,6 +172,7 @@ export class BoardView {
   }
 
   render() {
+    this.showHelp();
     const focused = document.activeElement;
     const hadFocus = this.root.contains(focused);
     const shown = new Map(STATUSES.map((status) => [status, []]));
@@ -191,6 +198,13 @@ export class BoardView {
     if (hadFocus && focused !== document.activeElement && focused.isConnected) {
       focused.focus({ preventScroll: true });
     }
+  }
+
+  /** The keys a card answers to, for this role: only a role that may move cards has the menu. */
+  showHelp() {
+    const help = document.getElementById('board-help');
+    const text = role.may('staff') ? HELP.mover : HELP.reader;
+    if (help && help.textContent !== text) help.textContent = text;
   }
 
   /** The card Tab lands on: the last one used, unless it is gone or folded away. */
@@ -232,7 +246,7 @@ export class BoardView {
     const node = event.target.closest('.card');
     if (!node) return;
     const { id } = node.dataset;
-    if (event.target.closest('.card-move')) this.actions.moveMenu(id, node.parts.move);
+    if (event.target.closest('.card-move') && role.may('staff')) this.actions.moveMenu(id, node.parts.move);
     else this.actions.open(id);
   }
 
@@ -241,8 +255,9 @@ export class BoardView {
     if (!node || event.target !== node || event.altKey || event.ctrlKey || event.metaKey) return;
     const { id } = node.dataset;
     const key = event.key;
-    if (key === 'Enter' || key === 'm' || key === 'M') this.actions.moveMenu(id, node);
-    else if (key === 'd' || key === 'D') this.actions.open(id);
+    const moves = role.may('staff');
+    if (moves && (key === 'Enter' || key === 'm' || key === 'M')) this.actions.moveMenu(id, node);
+    else if (key === 'Enter' || key === 'd' || key === 'D') this.actions.open(id);
     else if (!this.focusNeighbour(node, key)) return;
     event.preventDefault();
   }
