@@ -59,9 +59,8 @@ export function createCatalog() {
 
   function showCount() {
     const words = search.value.trim() ? ' matching your search' : '';
-    count.textContent = total
-      ? `Showing ${listed.size} of ${total} services${words}.`
-      : `No services${words}.`;
+    const noun = total === 1 ? 'service' : 'services';
+    count.textContent = total ? `Showing ${listed.size} of ${total} ${noun}${words}.` : `No services${words}.`;
     more.hidden = !next;
     more.textContent = `Show ${Math.min(PAGE, Math.max(total - listed.size, 1))} more`;
   }
