@@ -127,6 +127,13 @@ class TestChanging:
         page.get_by_label("Price").fill("twelve")
         page.get_by_role("button", name="Save").click()
         expect(dialog(page).locator('[data-error-for="price_cents"]')).to_contain_text("like 25.00")
+        expect(dialog(page).locator('[data-error-for="code"]')).to_be_hidden()
+
+        taken = services(site)[0]["code"]
+        page.get_by_label("Code").fill(taken)
+        page.get_by_label("Price").fill("12")
+        page.get_by_role("button", name="Save").click()
+        expect(dialog(page).locator('[data-error-for="code"]')).to_contain_text("already exists")
         assert len(services(site)) == before
 
     def test_a_service_is_changed_retired_and_reactivated(
