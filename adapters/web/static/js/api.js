@@ -115,10 +115,10 @@ const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 /**
  * Sends a command; on no answer (or "busy") sends the very same request again, a few times,
- * further apart each time. ``onRetry(attempt)`` lets the page say it is trying again.
+ * further apart each time. ``onRetry(attempt)`` lets the page say it is trying again; ``key``
+ * is given when a repeat of the same user action must be recognised as one (a double click).
  */
-async function command(method, path, body, { onRetry = () => {} } = {}) {
-  const key = newKey();
+async function command(method, path, body, { onRetry = () => {}, key = newKey() } = {}) {
   for (let attempt = 0; ; attempt += 1) {
     try {
       const { data, headers } = await call(method, path, { body, headers: { 'Idempotency-Key': key } });

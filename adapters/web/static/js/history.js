@@ -6,7 +6,7 @@ function clip(text, length = 80) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-function names(lines) {
+export function names(lines) {
   return (lines ?? []).map((line) => (line.quantity > 1 ? `${line.name} ×${line.quantity}` : line.name)).join(', ') || 'none';
 }
 
