@@ -139,6 +139,7 @@ class TestOpeningAChange:
             page.keyboard.press("Enter")
         drawer = page.get_by_role("dialog", name=first["customer"]["name"])
         expect(drawer).to_be_visible()
+        expect(drawer).to_have_attribute("data-mode", "past")
         page.keyboard.press("Escape")
         expect(drawer).to_be_hidden()
         expect(row).to_be_focused()

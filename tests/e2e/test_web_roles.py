@@ -67,8 +67,10 @@ class TestAViewer:
         card(page, chosen["id"]).click()
         drawer = page.get_by_role("dialog", name=chosen["customer_name"])
         expect(drawer.locator("#drawer-total")).not_to_be_empty()
-        expect(drawer.locator(".move-button:visible")).to_have_count(0)
-        expect(drawer.get_by_role("button", name="Save notes")).to_be_hidden()
+        expect(drawer.get_by_role("textbox", name="Notes")).not_to_be_editable()
+        editing = drawer.locator('.move-button:visible, [data-needs="staff"]:visible')
+        expect(editing).to_have_count(0)
+        expect(drawer.get_by_role("button", name="Save notes")).to_be_disabled()
 
     def test_keys_and_drags_write_nothing(self, site: Site, context: BrowserContext) -> None:
         chosen = site.cards("scheduled")[0]
