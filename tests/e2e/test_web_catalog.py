@@ -47,7 +47,9 @@ class TestFinding:
         assert_accessible(page, "#catalog")
         screenshot(page, "catalog.png")
 
-        page.get_by_label("Search").press_sequentially(chosen["code"].lower(), delay=20)
+        page.locator("#catalog").get_by_label("Search").press_sequentially(
+            chosen["code"].lower(), delay=20
+        )
         expect(page.locator("#catalog-rows tr")).to_have_count(1)
         expect(row(page, chosen["code"])).to_contain_text(chosen["name"])
         expect(count).to_have_text("Showing 1 of 1 service matching your search.")
@@ -111,28 +113,28 @@ class TestChanging:
         before = len(services(site))
         page = open_catalog(context, site)
         page.get_by_role("button", name="New service").click()
-        page.get_by_label("Code").fill("not a code")
-        page.get_by_label("Name").fill("Hot towel")
-        page.get_by_label("Category").fill("Barber")
-        page.get_by_label("Price").fill("12")
-        page.get_by_label("Duration (minutes)").fill("30")
+        dialog(page).get_by_label("Code").fill("not a code")
+        dialog(page).get_by_label("Name").fill("Hot towel")
+        dialog(page).get_by_label("Category").fill("Barber")
+        dialog(page).get_by_label("Price").fill("12")
+        dialog(page).get_by_label("Duration (minutes)").fill("30")
         with page.expect_response(lambda r: r.url.endswith("/services")) as answer:
-            page.get_by_role("button", name="Save").click()
+            dialog(page).get_by_role("button", name="Save", exact=True).click()
         assert answer.value.status == 422
-        code = page.get_by_label("Code")
+        code = dialog(page).get_by_label("Code")
         expect(code).to_have_attribute("aria-invalid", "true")
         expect(code).to_have_accessible_description(re.compile("2 to 32 of A-Z, 0-9 and -"))
         expect(dialog(page).locator('[data-error-for="code"]')).to_be_visible()
         expect(code).to_be_focused()
-        page.get_by_label("Price").fill("twelve")
-        page.get_by_role("button", name="Save").click()
+        dialog(page).get_by_label("Price").fill("twelve")
+        dialog(page).get_by_role("button", name="Save", exact=True).click()
         expect(dialog(page).locator('[data-error-for="price_cents"]')).to_contain_text("like 25.00")
         expect(dialog(page).locator('[data-error-for="code"]')).to_be_hidden()
 
         taken = services(site)[0]["code"]
-        page.get_by_label("Code").fill(taken)
-        page.get_by_label("Price").fill("12")
-        page.get_by_role("button", name="Save").click()
+        dialog(page).get_by_label("Code").fill(taken)
+        dialog(page).get_by_label("Price").fill("12")
+        dialog(page).get_by_role("button", name="Save", exact=True).click()
         expect(dialog(page).locator('[data-error-for="code"]')).to_contain_text("already exists")
         assert len(services(site)) == before
 
@@ -142,9 +144,9 @@ class TestChanging:
         chosen = services(site, active="true")[0]
         page = open_catalog(context, site)
         row(page, chosen["code"]).get_by_role("button", name=f"Edit {chosen['name']}").click()
-        expect(page.get_by_label("Code")).to_have_js_property("readOnly", True)
-        page.get_by_label("Price").fill("99.95")
-        page.get_by_role("button", name="Save").click()
+        expect(dialog(page).get_by_label("Code")).to_have_js_property("readOnly", True)
+        dialog(page).get_by_label("Price").fill("99.95")
+        dialog(page).get_by_role("button", name="Save", exact=True).click()
         expect(row(page, chosen["code"])).to_contain_text("99.95")
         changed = next(s for s in services(site) if s["id"] == chosen["id"])
         assert (changed["price_cents"], changed["version"]) == (9995, chosen["version"] + 1)
@@ -164,7 +166,7 @@ class TestChanging:
 class TestTwoAdmins:
     def start_editing(self, page: Page, service: dict[str, Any], price: str) -> None:
         row(page, service["code"]).get_by_role("button", name=f"Edit {service['name']}").click()
-        page.get_by_label("Price").fill(price)
+        dialog(page).get_by_label("Price").fill(price)
 
     def change(self, site: Site, service: dict[str, Any], **fields: Any) -> None:
         current = site.call("GET", f"/services/{service['id']}")
@@ -182,7 +184,7 @@ class TestTwoAdmins:
         page = open_catalog(context, site, "ada")
         self.start_editing(page, chosen, "40.00")
         self.change(site, chosen, price_cents=3300)
-        page.get_by_role("button", name="Save").click()
+        dialog(page).get_by_role("button", name="Save", exact=True).click()
         conflict = page.locator("#service-conflict")
         expect(conflict).to_contain_text("sam changed this service")
         expect(conflict.locator("dd")).to_have_text(["33.00"])
@@ -194,7 +196,7 @@ class TestTwoAdmins:
 
         self.start_editing(page, chosen, "41.00")
         self.change(site, chosen, price_cents=5500)
-        page.get_by_role("button", name="Save").click()
+        dialog(page).get_by_role("button", name="Save", exact=True).click()
         page.get_by_role("button", name="Use theirs").click()
         expect(dialog(page)).to_be_hidden()
         expect(row(page, chosen["code"])).to_contain_text("55.00")
