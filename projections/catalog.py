@@ -19,6 +19,7 @@ MODELS: tuple[str, ...] = (
     "services",
     "activity",
     "locations",
+    "availability",
 )
 
 

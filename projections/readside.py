@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from application.statusboard import StatusBoard
 from projections import activity as activity_model
+from projections import availability as availability_model
 from projections import board as board_model
 from projections import locations as locations_model
 from projections import services as services_model
@@ -114,3 +116,13 @@ class ReadSide:
 
     def staff(self, location: str, live: Live | None = None) -> locations_model.StaffList:
         return locations_model.staff(self.store, location, live)
+
+    def availability(
+        self,
+        wanted: availability_model.Wanted,
+        live: Live | None = None,
+        staff_live: Live | None = None,
+    ) -> availability_model.Availability:
+        """``staff_live`` is where the locations model, which lists the staff, is read."""
+        zone = ZoneInfo(self.timezone)
+        return availability_model.availability(self.store, wanted, zone, live, staff_live)

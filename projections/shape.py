@@ -33,9 +33,7 @@ def _missing(store: SqlStore, table: Table, generation: int) -> list[str]:
 
 def missing_columns(store: SqlStore, projection: Projection, generation: int) -> list[str]:
     """The declared columns (``table.column``) that generation ``generation`` lacks."""
-    return [
-        column for table in projection.tables for column in _missing(store, table, generation)
-    ]
+    return [column for table in projection.tables for column in _missing(store, table, generation)]
 
 
 def rebuild_needed(store: SqlStore, projection: Projection, generation: int) -> str | None:

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from flask import Flask
 
-from adapters.api import activity, appointments, board, hours, kept, locations, services, session
+from adapters.api import (
+    activity,
+    appointments,
+    availability,
+    board,
+    hours,
+    kept,
+    locations,
+    services,
+    session,
+)
 
 
 def register(app: Flask) -> None:
     kept.install(app)
-    for module in (board, appointments, services, activity, locations, hours, session):
+    for module in (
+        board,
+        appointments,
+        services,
+        activity,
+        locations,
+        hours,
+        session,
+        availability,
+    ):
         app.register_blueprint(module.bp)

@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Free start times of a location's staff on a day
+         * @description Each staff member seen at the location (by name, then id) with the local start times on the grid at which the whole duration lies inside the opening hours and overlaps none of their active appointments, at any location. Starts already past are listed too; a closed day lists none. Given staff, only that member; an id the location has not seen gives an empty list. The staff are read from the locations model once it has reached the position answered. Role: viewer.
+         */
+        get: operations["availability_availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/dashboard/stats": {
         parameters: {
             query?: never;
@@ -644,6 +664,21 @@ export interface components {
             readonly location?: string;
             readonly position?: number;
             readonly columns?: components["schemas"]["Column"][];
+        };
+        StaffFree: {
+            readonly id?: string;
+            /** @description The name last given on an appointment. */
+            readonly name?: string;
+            /** @description Local start times (HH:MM) at which the whole duration fits. */
+            readonly free?: string[];
+        };
+        Availability: {
+            /** Format: date */
+            readonly date?: string;
+            readonly location?: string;
+            readonly duration_minutes?: number;
+            readonly position?: number;
+            readonly staff?: components["schemas"]["StaffFree"][];
         };
         Stats: {
             /** Format: date */
@@ -1712,6 +1747,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: see errors, allowed or current_version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the read model is not available now; see Retry-After */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    availability_availability: {
+        parameters: {
+            query: {
+                location: string;
+                /** @description The local day (STATUSBOARD_TIMEZONE). */
+                date: string;
+                /** @description How long the appointment would take. */
+                duration_minutes: number;
+                /** @description Only this staff member; one the location has not seen: no staff. */
+                staff?: string;
+                /** @description The grid of start times, from the hour. */
+                step_minutes?: 5 | 10 | 15 | 20 | 30 | 60;
+                /** @description Wait until the read model has processed this position. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description Kept as the request's id when it matches ^[A-Za-z0-9-]{1,64}$; any other value (or none) is replaced by a generated id, answered in the response. */
+                "X-Request-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Free start times of a location's staff on a day */
+            200: {
+                headers: {
+                    /** @description Position the read model answered from */
+                    "X-Projection-Position"?: number;
+                    /** @description The request's id, as stored on the events it appended */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
             };
             /** @description Missing, unknown or revoked token */
             401: {

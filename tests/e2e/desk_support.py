@@ -67,8 +67,16 @@ def named(site: Site, customer: str) -> list[dict[str, Any]]:
     ]
 
 
+def expect_booked(page: Page, site: Site, customer: str) -> dict[str, Any]:
+    """The dialog has closed, the card shows on the board, and the API has it once."""
+    expect(booking_dialog(page)).to_be_hidden()
+    expect(page.locator(".card", has_text=customer)).to_be_visible()
+    (found,) = named(site, customer)
+    return found
+
+
 def book(site: Site, customer: str, start: str, end: str, staff: dict[str, str]) -> dict[str, Any]:
-    """Books over the API, and waits until the location's staff list knows the member."""
+    """Books over the API, and waits until the staff list and the free starts know of it."""
     body = {
         "location_id": LOCATION,
         "starts_at": f"{DAY}T{start}:00Z",
@@ -80,6 +88,8 @@ def book(site: Site, customer: str, start: str, end: str, staff: dict[str, str])
     booked: dict[str, Any] = site.call("POST", "/appointments", json=body)
     head = site.runtime.components.board.head_position()
     site.call("GET", "/staff", query_string={"location": LOCATION, "min_position": head})
+    wanted = {"location": LOCATION, "date": DAY.isoformat(), "duration_minutes": 30}
+    site.call("GET", "/availability", query_string={**wanted, "min_position": head})
     return booked
 
 

@@ -10,8 +10,9 @@ from playwright.sync_api import BrowserContext, expect
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.desk_support import (
     add_service,
-    booking_dialog,
     book,
+    booking_dialog,
+    expect_booked,
     fill_booking,
     found_services,
     named,
@@ -50,10 +51,8 @@ class TestBooking:
         dialog.get_by_label("Customer name").focus()
         page.keyboard.press("Enter")
 
-        expect(dialog).to_be_hidden()
+        expect_booked(page, site, "Walk In Wanda")
         expect(toasts(page).filter(has_text="Booked Walk In Wanda")).to_be_visible()
-        expect(page.locator(".card", has_text="Walk In Wanda")).to_be_visible()
-        assert len(named(site, "Walk In Wanda")) == 1
 
     def test_a_booking_made_with_the_mouse_takes_the_staff_and_the_quantities(
         self, site: Site, context: BrowserContext
@@ -71,25 +70,19 @@ class TestBooking:
         screenshot(page, "booking-dialog.png")
         dialog.get_by_role("button", name="Book").click()
 
-        expect(dialog).to_be_hidden()
-        expect(page.locator(".card", has_text="Mouse Molly")).to_be_visible()
-        (booked,) = named(site, "Mouse Molly")
+        booked = expect_booked(page, site, "Mouse Molly")
         saved = site.appointment(booked["id"])
         assert saved["staff"] == {"id": "s2", "name": "Robin"}
         assert [line["quantity"] for line in saved["service_lines"]] == [1, 2]
 
-    def test_a_double_click_on_book_books_once(
-        self, site: Site, context: BrowserContext
-    ) -> None:
+    def test_a_double_click_on_book_books_once(self, site: Site, context: BrowserContext) -> None:
         page = open_board(context, site)
         dialog = open_booking(page)
         fill_booking(dialog, "Double Dora", "17:00")
         add_service(dialog, service(site)["name"])
         dialog.get_by_role("button", name="Book").dblclick()
 
-        expect(dialog).to_be_hidden()
-        expect(page.locator(".card", has_text="Double Dora")).to_be_visible()
-        assert len(named(site, "Double Dora")) == 1
+        expect_booked(page, site, "Double Dora")
 
     def test_a_busy_slot_names_the_holder_and_can_be_booked_anyway(
         self, site: Site, context: BrowserContext
@@ -105,8 +98,7 @@ class TestBooking:
         expect(refusal).to_contain_text("Sam already has Alex Kim")
         assert named(site, "Busy Bea") == []
         refusal.get_by_role("button", name="Book anyway").click()
-        expect(dialog).to_be_hidden()
-        (booked,) = named(site, "Busy Bea")
+        booked = expect_booked(page, site, "Busy Bea")
         assert booked["staff_name"] == "Sam"
 
     def test_outside_opening_hours_an_admin_may_book_anyway_and_staff_may_not(
@@ -127,8 +119,7 @@ class TestBooking:
         add_service(dialog, service(site)["name"])
         dialog.get_by_role("button", name="Book").click()
         dialog.get_by_role("button", name="Book outside hours").click()
-        expect(dialog).to_be_hidden()
-        assert len(named(site, "Early Eve")) == 1
+        expect_booked(sam, site, "Early Eve")
 
 
 class TestBadInput:
@@ -144,7 +135,9 @@ class TestBadInput:
         expect(dialog.locator(".picker-status")).to_have_text("No active service matches.")
         book_button = dialog.get_by_role("button", name="Book")
         book_button.click()
-        expect(dialog.locator('[data-error-for="services"]')).to_have_text("Add at least one service.")
+        expect(dialog.locator('[data-error-for="services"]')).to_have_text(
+            "Add at least one service."
+        )
         expect(picker).to_have_attribute("aria-invalid", "true")
 
         add_service(dialog, service(site)["name"])
@@ -164,8 +157,7 @@ class TestBadInput:
 
         name.fill("Script Sid")
         book_button.click()
-        expect(dialog).to_be_hidden()
-        (booked,) = named(site, "Script Sid")
+        booked = expect_booked(page, site, "Script Sid")
         drawer = open_drawer(page, booked["id"], "Script Sid")
         expect(drawer.get_by_role("textbox", name="Notes")).to_have_value(
             "<script>window.hacked = 1</script>"
@@ -184,3 +176,51 @@ class TestBadInput:
         dialog.get_by_role("button", name="Book").click()
         expect(dialog.get_by_label("Customer name")).to_have_attribute("aria-invalid", "true")
         assert_accessible(page, "#booking-dialog")
+
+
+class TestFreeStarts:
+    def test_a_taken_start_suggests_the_next_free_ones(
+        self, site: Site, context: BrowserContext
+    ) -> None:
+        book(site, "Alex Kim", "10:00", "11:00", {"id": "s1", "name": "Sam"})
+        page = open_board(context, site)
+        dialog = open_booking(page)
+        fill_booking(dialog, "Suggested Sue", "10:30")
+        add_service(dialog, shortest_services(site)[0]["code"])
+        free = dialog.locator("#booking-availability")
+        expect(free).to_contain_text("Free at 10:30:")
+        expect(free.get_by_role("button", name="Assign Sam")).to_have_count(0)
+
+        dialog.get_by_label("Staff").select_option(label="Sam")
+        expect(free).to_contain_text("Sam is not free at 10:30. Next free starts:")
+        free.get_by_role("button", name="Start at 11:00").click()
+        expect(dialog.get_by_label("Start", exact=True)).to_have_value("11:00")
+        expect(free).to_contain_text("11:00 is free for Sam.")
+        dialog.get_by_role("button", name="Book").click()
+        booked = expect_booked(page, site, "Suggested Sue")
+        assert booked["starts_at"] == f"{DAY}T11:00:00+00:00"
+
+
+class TestThePicker:
+    def test_more_results_pages_on_by_keyboard(self, site: Site, context: BrowserContext) -> None:
+        page = open_board(context, site)
+        dialog = open_booking(page)
+        picker = dialog.get_by_role("combobox", name="Add a service")
+        picker.focus()
+        page.keyboard.press("ArrowDown")
+        options = found_services(dialog)
+        expect(options).to_have_count(8)
+        expect(picker).to_have_attribute("aria-expanded", "true")
+        page.keyboard.press("Tab")
+        expect(dialog.get_by_role("button", name="More results")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(options).to_have_count(16)
+        expect(picker).to_be_focused()
+        expect(options.nth(8)).to_have_attribute("aria-selected", "true")
+        page.keyboard.press("Enter")
+        expect(dialog.locator("#booking-lines")).to_contain_text(service(site, 8)["code"])
+        page.keyboard.press("ArrowDown")
+        expect(picker).to_have_attribute("aria-expanded", "true")
+        page.keyboard.press("Escape")
+        expect(picker).to_have_attribute("aria-expanded", "false")
+        expect(dialog).to_be_visible()

@@ -21,6 +21,7 @@ from application.statusboard import StatusBoard
 from domain.appointment import Appointment
 from domain.service import Service
 from projections.activity import ActivityFilter
+from projections.availability import Wanted
 from projections.catalog import build_projections
 from projections.follower import Follower
 from projections.readside import ReadSide
@@ -132,6 +133,10 @@ def read_models(app: StatusBoard, url: str) -> dict[str, Any]:
                 # "today" is the log's first day, so the count of the day's appointments stays put.
                 "locations": read_side.locations(date.fromisoformat(days[0][1])),
                 "staff": [read_side.staff(loc) for loc in sorted({loc for loc, _ in days})],
+                "availability": [
+                    read_side.availability(Wanted(loc, date.fromisoformat(d), 30))
+                    for loc, d in days
+                ],
             }
         )
     finally:

@@ -38,6 +38,7 @@ ENDPOINTS = {
     ("get", f"{API}/locations/{{location_id}}/hours"),
     ("put", f"{API}/locations/{{location_id}}/hours"),
     ("get", f"{API}/me"),
+    ("get", f"{API}/availability"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),

@@ -16,8 +16,11 @@ function button(text, label, onClick) {
   return node;
 }
 
-/** ``pickTime('HH:MM')`` and ``pickStaff(id)`` take a suggestion into the form. */
-export function createAvailability({ box, pickTime, pickStaff }) {
+/**
+ * ``pickTime('HH:MM')`` and ``pickStaff(id)`` take a suggestion into the form; ``position()``
+ * is the page's last own write, which the answer must include.
+ */
+export function createAvailability({ box, pickTime, pickStaff, position = () => 0 }) {
   let missing = false;
   let serial = 0;
   let timer = null;
@@ -67,6 +70,7 @@ export function createAvailability({ box, pickTime, pickStaff }) {
         date: wanted.date,
         duration_minutes: wanted.minutes,
         staff: wanted.staff?.id,
+        min_position: position() || undefined,
       });
       if (asked === serial) show(data, wanted);
     } catch (error) {

@@ -55,7 +55,9 @@ export function createBooking({ dialog, sync, booked }) {
     pickStaff: (id) => {
       staff.value = id;
       changed();
+      staff.focus();
     },
+    position: () => sync.seen.own,
   });
   const lines = createLines({
     table: $('lines-table'), tbody: $('lines'), summary: $('summary'), start: startsAt,

@@ -43,12 +43,17 @@ export function createServicePicker(root, { label, choose, field = null }) {
   });
   if (field) input.dataset.field = field;
   const list = element('ul', { id: `${id}-list`, className: 'picker-list', hidden: true }, {
-    role: 'listbox', 'aria-label': 'Services found',
+    role: 'listbox', 'aria-label': 'Services found', tabindex: '-1',
   });
   const more = element('button', { type: 'button', className: 'button-quiet picker-more', hidden: true, textContent: 'More results' });
   const status = element('p', { id: `${id}-status`, className: 'picker-status muted' }, { role: 'status' });
+  // The list and its "More results" float over what follows, so opening them moves nothing.
+  const popup = element('div', { className: 'picker-popup', hidden: true });
+  popup.append(list, more);
+  const box = element('div', { className: 'picker-box' });
+  box.append(input, popup);
   root.classList.add('picker');
-  root.replaceChildren(element('label', { htmlFor: input.id, textContent: label }), input, list, more, status);
+  root.replaceChildren(element('label', { htmlFor: input.id, textContent: label }), box, status);
 
   let items = [];
   let active = -1;
@@ -72,6 +77,7 @@ export function createServicePicker(root, { label, choose, field = null }) {
   function show(open) {
     list.hidden = !open || !items.length;
     more.hidden = !open || !cursor;
+    popup.hidden = list.hidden && more.hidden;
     input.setAttribute('aria-expanded', String(!list.hidden));
     if (list.hidden) setActive(-1);
   }
