@@ -1,6 +1,7 @@
 // The activity page's filters and the address that keeps them, so a shared link shows the same
 // list. Times are typed as the board's wall clock (its time zone) and asked for in UTC.
-import { EVENT_TYPES, TIMEZONE } from './config.js';
+import { EVENT_TYPES } from './config.js';
+import { instant } from './zoned.js';
 
 /** The form's field names, which are also the address's query parameters. */
 const PARAMS = ['actor', 'place', 'type', 'from', 'to'];
@@ -21,22 +22,10 @@ export function fillTypes(select) {
   select.append(...EVENT_TYPES.map((type) => new Option(typeName(type), type)));
 }
 
-const wallClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIMEZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit',
-});
-
-/** How far the board's clock is ahead of UTC at the instant ``ms``. */
-function offsetMs(ms) {
-  const part = Object.fromEntries(wallClock.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second) - ms;
-}
-
 /** "2030-03-04T09:30" on the board's wall clock, as a UTC instant in ISO form. */
-export function boardTimeToIso(local) {
-  const wall = Date.parse(`${local}:00Z`);
-  const first = wall - offsetMs(wall);
-  return new Date(wall - offsetMs(first)).toISOString(); // once more, for a day the clocks change
+function boardTimeToIso(local) {
+  const [date, time] = local.split('T');
+  return instant(date, time) ?? '';
 }
 
 /** The form's filters as the API's query. */
