@@ -13,6 +13,7 @@ from flask import Blueprint, Response, make_response, render_template, request
 
 from adapters.api.operation import API_PREFIX
 from adapters.runtime import runtime
+from adapters.schemas.activity import EVENT_TYPES
 from adapters.settings import Settings
 from domain.status import STATUSES, TITLES, TRANSITIONS, needs_reason
 
@@ -53,6 +54,7 @@ def page_config(settings: Settings) -> dict[str, Any]:
             }
             for status in STATUSES
         ],
+        "event_types": list(EVENT_TYPES),
     }
 
 

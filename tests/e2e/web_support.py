@@ -43,7 +43,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 820, "height": 1180}
 #: Who uses the board in these tests, and the role of their token.
-PEOPLE = {"sam": "admin", "kim": "staff", "vic": "viewer"}
+PEOPLE = {"sam": "admin", "ada": "admin", "kim": "staff", "vic": "viewer", "sue": "support"}
 
 expect.set_options(timeout=10_000)
 

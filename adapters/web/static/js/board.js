@@ -1,24 +1,15 @@
 // The seven columns and their cards. Cards are kept by id and only updated or moved in place,
 // so a refresh every few seconds does not steal focus or lose a column's scroll position.
-import { createCard, element, fillAge, fillCard } from './card.js';
-import { STATUSES, allowedFrom, isTerminal, title } from './config.js';
-
-const FOLDED_KEY = 'statusboard.folded';
-const DEFAULT_FOLDED = ['cancelled', 'no_show'];
+import { cardKey, showKeyHelp } from './board_keys.js';
+import { createCard, fillAge, fillCard } from './card.js';
+import { buildColumn, showFolded, storeFolded, storedFolded } from './columns.js';
+import { STATUSES, allowedFrom } from './config.js';
+import { role } from './role.js';
 
 function byStartThenName(a, b) {
   return Date.parse(a.starts_at) - Date.parse(b.starts_at)
     || (a.customer_name < b.customer_name ? -1 : a.customer_name > b.customer_name ? 1 : 0)
     || (a.id < b.id ? -1 : 1);
-}
-
-function storedFolded() {
-  try {
-    const stored = JSON.parse(localStorage.getItem(FOLDED_KEY));
-    return Array.isArray(stored) ? stored : DEFAULT_FOLDED;
-  } catch {
-    return DEFAULT_FOLDED;
-  }
 }
 
 export class BoardView {
@@ -32,57 +23,25 @@ export class BoardView {
     this.columns = new Map();
     this.activeId = null;
     this.folded = new Set(storedFolded());
-    for (const status of STATUSES) this.buildColumn(status);
+    for (const status of STATUSES) {
+      const column = buildColumn(status, () => this.setFolded(status, !this.folded.has(status)));
+      root.append(column.section);
+      this.columns.set(status, column);
+      this.setFolded(status, this.folded.has(status));
+    }
     root.addEventListener('click', (event) => this.clicked(event));
-    root.addEventListener('keydown', (event) => this.keyed(event));
+    root.addEventListener('keydown', (event) => cardKey(root, actions, event));
     root.addEventListener('focusin', (event) => {
       const card = event.target.closest('.card');
       if (card) this.activate(card.dataset.id);
     });
   }
 
-  buildColumn(status) {
-    const section = element('section', 'column');
-    section.dataset.status = status;
-    section.setAttribute('aria-labelledby', `column-${status}-title`);
-    const head = element('header', 'column-head');
-    const heading = element('h3', 'column-title');
-    heading.id = `column-${status}-title`;
-    const name = element('span', 'column-name', title(status));
-    const count = element('span', 'count', '0');
-    heading.append(name, ' ', count, element('span', 'visually-hidden', ' cards'));
-    head.append(heading);
-    const list = element('ol', 'cards');
-    list.id = `column-${status}-cards`;
-    list.setAttribute('aria-labelledby', heading.id);
-    if (isTerminal(status)) head.append(this.foldButton(status, section, list));
-    const empty = element('p', 'column-empty', 'No cards');
-    section.append(head, list, empty);
-    this.root.append(section);
-    this.columns.set(status, { section, list, count });
-    this.setFolded(status, this.folded.has(status));
-  }
-
-  foldButton(status, section, list) {
-    const button = element('button', 'fold');
-    button.type = 'button';
-    button.setAttribute('aria-controls', list.id);
-    button.addEventListener('click', () => this.setFolded(status, !section.classList.contains('folded')));
-    return button;
-  }
-
   setFolded(status, folded) {
-    const { section } = this.columns.get(status);
-    section.classList.toggle('folded', folded);
-    const button = section.querySelector('.fold');
-    if (button) {
-      button.setAttribute('aria-expanded', String(!folded));
-      button.setAttribute('aria-label', `${folded ? 'Unfold' : 'Fold'} ${title(status)}`);
-      button.textContent = folded ? '⟷' : '⟵';
-    }
+    showFolded(this.columns.get(status).section, status, folded);
     if (folded) this.folded.add(status); else this.folded.delete(status);
-    localStorage.setItem(FOLDED_KEY, JSON.stringify([...this.folded]));
-    if (this.elements) this.activate(this.tabStop());
+    storeFolded(this.folded);
+    this.activate(this.tabStop());
   }
 
   /** A board read from the API replaces what is shown, except for moves still on their way. */
@@ -166,6 +125,7 @@ export class BoardView {
   }
 
   render() {
+    showKeyHelp();
     const focused = document.activeElement;
     const hadFocus = this.root.contains(focused);
     const shown = new Map(STATUSES.map((status) => [status, []]));
@@ -232,44 +192,8 @@ export class BoardView {
     const node = event.target.closest('.card');
     if (!node) return;
     const { id } = node.dataset;
-    if (event.target.closest('.card-move')) this.actions.moveMenu(id, node.parts.move);
+    if (event.target.closest('.card-move') && role.may('staff')) this.actions.moveMenu(id, node.parts.move);
     else this.actions.open(id);
-  }
-
-  keyed(event) {
-    const node = event.target.closest('.card');
-    if (!node || event.target !== node || event.altKey || event.ctrlKey || event.metaKey) return;
-    const { id } = node.dataset;
-    const key = event.key;
-    if (key === 'Enter' || key === 'm' || key === 'M') this.actions.moveMenu(id, node);
-    else if (key === 'd' || key === 'D') this.actions.open(id);
-    else if (!this.focusNeighbour(node, key)) return;
-    event.preventDefault();
-  }
-
-  /** Arrow keys: up and down in a column, left and right to the nearest card next door. */
-  focusNeighbour(node, key) {
-    const list = node.parentElement;
-    const siblings = Array.from(list.children);
-    const index = siblings.indexOf(node);
-    let target = null;
-    if (key === 'ArrowDown') target = siblings[index + 1];
-    else if (key === 'ArrowUp') target = siblings[index - 1];
-    else if (key === 'Home') target = siblings[0];
-    else if (key === 'End') target = siblings.at(-1);
-    else if (key === 'ArrowRight' || key === 'ArrowLeft') {
-      const lists = Array.from(this.root.querySelectorAll('.column:not(.folded) .cards'))
-        .filter((other) => other === list || other.children.length);
-      const next = lists[lists.indexOf(list) + (key === 'ArrowRight' ? 1 : -1)];
-      if (next) target = next.children[Math.min(index, next.children.length - 1)];
-    } else {
-      return false;
-    }
-    if (target) {
-      target.focus();
-      target.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    }
-    return true;
   }
 
   /** Focus on a card; on its column's fold button when the column is folded away. */

@@ -1,6 +1,7 @@
 // One card: its time, customer, services, staff, and how long it has been in its column.
 import { title } from './config.js';
 import { since, timeRange, when } from './format.js';
+import { role } from './role.js';
 
 export function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -52,6 +53,8 @@ export function fillCard(node, card, pending) {
   const status = pending?.to ?? card.status;
   node.dataset.status = status;
   node.classList.toggle('is-pending', Boolean(pending));
+  // Checked at each render: the role arrives after sign-in and changes with the token.
+  parts.move.hidden = !role.may('staff');
   parts.time.textContent = timeRange(card.starts_at, card.ends_at);
   parts.time.dateTime = card.starts_at;
   parts.customer.textContent = card.customer_name;

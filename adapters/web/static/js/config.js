@@ -1,5 +1,5 @@
 // What the server told the page up front: the API's place, the time zone of the board's days,
-// and the columns with the moves the domain allows between them.
+// the columns with the moves the domain allows between them, and the kinds of change recorded.
 const config = JSON.parse(document.getElementById('board-config').textContent);
 
 const columns = new Map(config.columns.map((column) => [column.status, column]));
@@ -9,6 +9,8 @@ export const AUTH_REQUIRED = config.auth;
 export const TIMEZONE = config.timezone;
 export const SERVER_TODAY = config.today;
 export const STATUSES = config.columns.map((column) => column.status);
+/** The kinds of appointment change the activity trail records. */
+export const EVENT_TYPES = config.event_types;
 
 export function title(status) {
   return columns.get(status)?.title ?? status;

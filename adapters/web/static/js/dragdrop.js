@@ -1,6 +1,7 @@
 // Two ways to move a card: drag it (mouse, pen, or touch after a long press), or open its menu
 // of allowed columns from the keyboard (Enter or M) and pick one with the arrow keys.
 import { allowedFrom, title } from './config.js';
+import { role } from './role.js';
 
 const DRAG_THRESHOLD_PX = 6;
 const LONG_PRESS_MS = 350;
@@ -74,7 +75,7 @@ export function enableDragging({ board, scroller, sync, move }) {
     swallowClick = false;
     const node = event.target.closest('.card');
     if (!node || drag || event.button !== 0 || !event.isPrimary || event.target.closest('button')) return;
-    if (board.isPending(node.dataset.id)) return;
+    if (board.isPending(node.dataset.id) || !role.may('staff')) return;
     reset();
     press = { node, id: node.dataset.id, x: event.clientX, y: event.clientY, armed: event.pointerType !== 'touch' };
     if (!press.armed) {
@@ -191,7 +192,7 @@ export function createMoveMenu({ board, menu, move }) {
 
   return function open(id, anchor) {
     const card = board.card(id);
-    if (!card || board.isPending(id)) return;
+    if (!card || board.isPending(id) || !role.may('staff')) return;
     close(false);
     current = { id };
     const heading = document.createElement('p');

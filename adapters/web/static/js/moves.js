@@ -3,6 +3,7 @@
 import { ApiError, NetworkError, api } from './api.js';
 import { allowedFrom, isTerminal, title } from './config.js';
 import { ago } from './format.js';
+import { role } from './role.js';
 import { toast } from './toasts.js';
 
 const SHOW_SNAP_BACK_MS = 900;
@@ -70,7 +71,7 @@ export function explain(error, card, to) {
 export function createMover({ board, sync, moved = () => {} }) {
   return async function moveCard(id, to) {
     const card = board.card(id);
-    if (!card || board.isPending(id) || card.status === to) return false;
+    if (!card || board.isPending(id) || card.status === to || !role.may('staff')) return false;
     let reason = null;
     if (isTerminal(card.status) && allowedFrom(card.status).includes(to)) {
       reason = await askReason(card, to);
