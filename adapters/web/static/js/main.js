@@ -139,6 +139,8 @@ function showView(name) {
   wanted = name;
   if (name === 'catalog' || name === 'activity') {
     showOnly();
+    $('controls').hidden = true; // these pages are not of a location's day
+    setState('', 'idle');
     views.show(name, where());
     document.title = `${name === 'catalog' ? 'Catalog' : 'Activity'} · Status Board`;
     return;
@@ -168,6 +170,7 @@ async function begin() {
     showView(wanted);
     return;
   }
+  $('controls').hidden = false;
   const place = where();
   if (!place) {
     sync.stop();
