@@ -100,15 +100,21 @@ def check_open(
 
 
 class OpeningHours(SharesImmutableState, Aggregate):
+    class_version = 1
+
     class Event(StampedEvent):
         pass
 
     class Established(Event, Aggregate.Created):
+        class_version = 1
+
         location_id: str
         weekly: Weekly
         closed_dates: list[str]
 
     class HoursSet(Event):
+        class_version = 1
+
         weekly: Weekly
         closed_dates: list[str]
 

@@ -47,14 +47,20 @@ class Hold(TypedDict):
 
 
 class Schedule(SharesImmutableState, Aggregate):
+    class_version = 1
+
     class Event(StampedEvent):
         pass
 
     class Started(Event, Aggregate.Created):
+        class_version = 1
+
         staff_id: str
         day: str
 
     class IntervalHeld(Event):
+        class_version = 1
+
         appointment_id: UUID
         location_id: str
         starts_at: datetime
@@ -76,6 +82,8 @@ class Schedule(SharesImmutableState, Aggregate):
             aggregate.holds = {**aggregate.holds, str(self.appointment_id): hold}
 
     class IntervalFreed(Event):
+        class_version = 1
+
         appointment_id: UUID
 
         def apply(self, aggregate: Any) -> None:

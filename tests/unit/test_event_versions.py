@@ -7,6 +7,8 @@ from eventsourcing.utils import get_topic
 from adapters.manifest import event_versions, snapshot_versions, stored_event_types
 from application.idempotency import IdempotencyRecord
 from domain.appointment import Appointment
+from domain.hours import OpeningHours
+from domain.schedule import Schedule
 from domain.service import Service
 
 
@@ -30,11 +32,15 @@ class TestEventVersions:
         assert get_topic(Service.Retired) in topics
         assert get_topic(IdempotencyRecord.Recorded) in topics
         assert get_topic(Appointment.Created) not in topics  # the library's, never stored
-        assert len(topics) == 12
+        assert get_topic(Schedule.IntervalHeld) in topics
+        assert get_topic(OpeningHours.HoursSet) in topics
+        assert len(topics) == 17
 
     def test_snapshots_of_every_aggregate_are_versioned(self) -> None:
         assert set(snapshot_versions()) == {
             get_topic(Appointment),
             get_topic(Service),
             get_topic(IdempotencyRecord),
+            get_topic(Schedule),
+            get_topic(OpeningHours),
         }
