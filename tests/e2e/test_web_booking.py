@@ -51,8 +51,11 @@ class TestBooking:
         dialog.get_by_label("Customer name").focus()
         page.keyboard.press("Enter")
 
-        expect_booked(page, site, "Walk In Wanda")
+        made = expect_booked(page, site, "Walk In Wanda")
         expect(toasts(page).filter(has_text="Booked Walk In Wanda")).to_be_visible()
+        page.get_by_role("link", name="Calendar").click()  # the same day's calendar has it too
+        walk_in = page.locator(f'#calendar .cal-column[data-staff=""] [data-id="{made["id"]}"]')
+        expect(walk_in).to_contain_text("Walk In Wanda")
 
     def test_a_booking_made_with_the_mouse_takes_the_staff_and_the_quantities(
         self, site: Site, context: BrowserContext
