@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
 from prometheus_client.core import GaugeMetricFamily
@@ -77,6 +78,21 @@ def runner_restarts(registry: CollectorRegistry | None) -> Counter:
     )
 
 
+class EveryProcess(MultiProcessCollector):
+    """The metrics every process of the server wrote, read at each scrape.
+
+    Registering a collector without ``describe`` reads it at once to learn its names; here that
+    read every process's files while other workers were creating theirs, and a file caught
+    before its first write failed the worker's boot, and gunicorn stopped the whole server.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(None, path)  # type: ignore[no-untyped-call]
+
+    def describe(self) -> list[Any]:
+        return []
+
+
 class Metrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         #: What ``/metrics`` exposes: this process's metrics, or under ``serve`` every process's.
@@ -84,7 +100,7 @@ class Metrics:
         own: CollectorRegistry | None = registry
         shared = multiprocess_dir()
         if shared is not None:
-            MultiProcessCollector(registry, shared)  # type: ignore[no-untyped-call]
+            registry.register(EveryProcess(shared))
             own = None  # written to the shared directory and read back from there
         self.request_seconds = Histogram(
             "statusboard_http_request_duration_seconds",

@@ -23,6 +23,7 @@ from adapters.app import create_app
 from adapters.runtime import EXTENSION, Runtime
 from adapters.settings import Settings
 from application.demo import DemoPlan, seed_demo
+from projections.catalog import NAMES
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -136,7 +137,7 @@ def serve(database_url: str, **settings: Any) -> Iterator[Site]:
     plan = DemoPlan(locations=1, days=1, per_day=14, services=20, first_day=DAY)
     seed_demo(services.board, plan, datetime.combine(DAY, time(12), UTC))
     head = services.board.head_position()
-    for projection in ("board", "stats"):
+    for projection in NAMES:  # every read model has the seeded day before the page opens
         assert services.read_side.wait_for(projection, head, 10)
     issued = {}
     if services.tokens is not None:
