@@ -162,14 +162,17 @@ class Runner:
         if self.listener is not None:
             self.listener.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0) -> list[str]:
+        """Stops every thread within ``timeout`` in all; returns the names of any still running."""
         self.stopping.set()
         self.wake()
         with contextlib.suppress(ValueError):
             self.app.save_listeners.remove(self.wake)
-        for thread in [*self.workers, self.listener]:
-            if thread is not None and thread.is_alive():
-                thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        threads = [thread for thread in [*self.workers, self.listener] if thread is not None]
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0.0))
+        return [thread.name for thread in threads if thread.is_alive()]
 
     def dead(self) -> list[str]:
         """Projections whose thread ended on an unexpected error (not a halt on an event)."""

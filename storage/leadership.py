@@ -73,9 +73,16 @@ class PostgresLeadership:
         return True
 
     def release(self) -> None:
-        self.holding = False
+        """Unlocks before closing: the server frees a closed session's locks only once it has
+        noticed the close, and until then another runner could not lead, nor status tell."""
+        holding, self.holding = self.holding, False
         if self.connection is not None:
             with contextlib.suppress(psycopg.Error):
+                if holding and not self.connection.closed:
+                    self.connection.execute(
+                        "SELECT pg_advisory_unlock(%s, hashtext(%s) & 2147483647)",
+                        (LOCK_CLASS, self.name),
+                    )
                 self.connection.close()
             self.connection = None
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
+import threading
 from dataclasses import asdict
 from types import FrameType
 
@@ -17,6 +19,9 @@ from adapters.runtime import open_application, open_read_side, runtime
 from projections.catalog import NAMES, build_projections
 from projections.rebuild import Rebuild, RebuildReport
 from projections.runner import Runner
+
+#: How long a stopping runner waits for its projections' threads to finish what they do.
+STOP_SECONDS = 10.0
 
 
 @click.group("projections", cls=AppGroup)
@@ -47,13 +52,20 @@ def run(names: tuple[str, ...], poll_interval: float, batch_size: int) -> None:
 
     def stop(_signal: int, _frame: FrameType | None) -> None:
         runner.stopping.set()
+        # Whatever might hold the exit up (a query that never returns, the interpreter's own
+        # shutdown), the process ends within a bound: a supervisor or an operator waits on it.
+        watchdog = threading.Timer(2 * STOP_SECONDS, os._exit, args=(1,))
+        watchdog.daemon = True
+        watchdog.start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     runner.start()
     click.echo(f"following {', '.join(p.name for p in chosen)}; stop with Ctrl-C")
     runner.wait()
-    runner.stop()
+    stuck = runner.stop(STOP_SECONDS)
+    if stuck:
+        click.echo(f"stopped without waiting any longer for {', '.join(stuck)}", err=True)
     failed = [w.failure for w in runner.workers if w.failure is not None]
     for failure in failed:
         click.echo(str(failure), err=True)

@@ -71,7 +71,12 @@ def serve(postgres_url: str, *options: str) -> Iterator[tuple[str, subprocess.Po
         )
         try:
             wait_until_ready(url, server, output=output)
-            yield url, server
+            try:
+                yield url, server
+            except AssertionError as failure:  # what the server said is half of the story
+                output.seek(0)
+                printed = output.read()[-6000:]
+                raise AssertionError(f"{failure}\nserve printed:\n{printed}") from None
         finally:
             _stop(server, output)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -96,6 +97,35 @@ class TestLeadership:
         assert all(is_led(model.store, model.url, name) for name in model.projections)
         runner.stop()
         assert not any(is_led(model.store, model.url, name) for name in model.projections)
+
+
+class Stuck(threading.Thread):
+    """A projection's thread that does not stop when asked (a query that never returns)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="projection-stuck", daemon=True)
+        self.wake, self.unblock = threading.Event(), threading.Event()
+
+    def run(self) -> None:
+        self.unblock.wait()
+
+
+class TestStopping:
+    def test_a_thread_that_does_not_stop_holds_the_stop_up_only_until_the_timeout(
+        self, model: ReadModel, runners: list[Any]
+    ) -> None:
+        runner = start(runners, model, poll_interval=0.2)
+        assert projected(model, model.app.head_position())
+        stuck = Stuck()
+        stuck.start()
+        runner.workers.append(stuck)  # type: ignore[arg-type]
+
+        try:
+            assert runner.stop(timeout=0.5) == ["projection-stuck"]
+            assert not any(is_led(model.store, model.url, name) for name in model.projections)
+        finally:
+            stuck.unblock.set()
+            runner.workers.remove(stuck)  # type: ignore[arg-type]
 
 
 class TestStatus:
