@@ -16,6 +16,16 @@ from projections.supervision import Backoff
 
 _log = logging.getLogger("statusboard.supervisor")
 
+#: Held while a process is being started, and by every ``os.fork()`` of this process.
+#: ``subprocess.Popen`` waits for its child's exec on a pipe that the exec closes; a gunicorn
+#: worker forked meanwhile (its arbiter is this process) inherits that pipe's writing end and,
+#: never exec'ing, holds it open for its whole life: the Popen, and with it every later restart
+#: of the runner, would wait for that worker to end.
+SPAWNING = threading.Lock()
+os.register_at_fork(
+    before=SPAWNING.acquire, after_in_parent=SPAWNING.release, after_in_child=SPAWNING.release
+)
+
 
 class RunnerSupervisor(threading.Thread):
     """Starts the runner's process and starts it again, after a backoff, each time it exits.
@@ -57,7 +67,8 @@ class RunnerSupervisor(threading.Thread):
         with self._lock:
             if self.stopping.is_set():
                 return False
-            self.process = subprocess.Popen(self.command)
+            with SPAWNING:
+                self.process = subprocess.Popen(self.command)
             return True
 
     def stop(self, timeout: float = 15) -> None:
