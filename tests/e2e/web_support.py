@@ -143,7 +143,8 @@ def serve(database_url: str, **settings: Any) -> Iterator[Site]:
     if services.tokens is not None:
         issued = {person: services.tokens.issue(person, role) for person, role in PEOPLE.items()}
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Its shutdown waits for the serving loop's next look at the flag: look often.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield Site(
