@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
+from psycopg import sql
 
 from adapters.app import create_app
 from adapters.commands import projections as projection_commands
@@ -21,6 +23,10 @@ from storage.sql import SqlStore
 
 @pytest.fixture
 def stores(postgres_url: str) -> Iterator[tuple[SqlStore, SqlStore]]:
+    # The tests' databases skip the wait (conftest.py); here the server's default must show.
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        name = sql.Identifier(postgres_url.rsplit("/", 1)[1])
+        admin.execute(sql.SQL("ALTER DATABASE {} RESET ALL").format(name))
     durable = SqlStore.open(postgres_url)
     folds = SqlStore.open(postgres_url, durable_commits=False)
     yield durable, folds
