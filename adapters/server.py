@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from adapters import worker
 from adapters.app import create_app
 from adapters.metrics import forget_process
 from adapters.settings import Settings
@@ -59,7 +60,8 @@ class Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
         self.options = {
-            "worker_class": "gthread",
+            # gunicorn's gthread worker, keeping each request's clock (queued, total).
+            "worker_class": worker.CLASS_PATH,
             "preload_app": False,
             "accesslog": None,
             "errorlog": "-",
