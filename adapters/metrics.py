@@ -32,6 +32,8 @@ _log = logging.getLogger("statusboard.metrics")
 
 #: prometheus_client's own setting: where each process of a server writes its metrics.
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+#: Where an app keeps its ``Metrics``.
+METRICS = "statusboard_metrics"
 
 
 def multiprocess_dir() -> str | None:
@@ -122,6 +124,13 @@ class Metrics:
             " handler's start), connection (waiting for pooled database connections), handler,"
             " total (until its answer was written).",
             ["route", "phase"],
+            registry=own,
+            buckets=PHASE_BUCKETS,
+        )
+        self.gc_pauses = Histogram(
+            "statusboard_gc_pause_seconds",
+            "Garbage collections of the web workers (every thread waits), by generation.",
+            ["generation"],
             registry=own,
             buckets=PHASE_BUCKETS,
         )

@@ -15,6 +15,8 @@ from typing import Any
 from prometheus_client.parser import text_string_to_metric_families
 
 PHASES = "statusboard_http_request_phase_seconds"
+#: The web workers' garbage collections, keyed ("gc", generation).
+COLLECTIONS = "statusboard_gc_pause_seconds"
 #: (route, phase) -> {upper bound: cumulative count}, and the sum of the observed seconds.
 Scrape = dict[tuple[str, str], dict[str, Any]]
 
@@ -24,10 +26,15 @@ def scrape(base_url: str, timeout: float = 10) -> Scrape:
         text = response.read().decode()
     found: Scrape = defaultdict(lambda: {"buckets": {}, "sum": 0.0})
     for family in text_string_to_metric_families(text):
-        if family.name != PHASES:
+        if family.name not in (PHASES, COLLECTIONS):
             continue
         for sample in family.samples:
-            key = (sample.labels["route"], sample.labels["phase"])
+            labels = sample.labels
+            key = (
+                (labels["route"], labels["phase"])
+                if "route" in labels
+                else ("gc", labels["generation"])
+            )
             if sample.name.endswith("_bucket"):
                 found[key]["buckets"][float(sample.labels["le"])] = sample.value
             elif sample.name.endswith("_sum"):
@@ -66,7 +73,8 @@ def quantile(buckets: dict[float, float], q: float) -> float:
 
 
 def figures(observed: Scrape, route_ends: str) -> dict[str, dict[str, float]]:
-    """Per phase of the route ending in ``route_ends``: count, mean and p50/p95/p99 in ms."""
+    """Per phase of the route ending in ``route_ends`` (or per generation of ``"gc"``): count,
+    mean and p50/p95/p99 in ms, and the total in seconds."""
     found = {}
     for (route, phase), histogram in sorted(observed.items()):
         if not route.endswith(route_ends):
@@ -75,6 +83,7 @@ def figures(observed: Scrape, route_ends: str) -> dict[str, dict[str, float]]:
         found[phase] = {
             "count": count,
             "mean_ms": round(histogram["sum"] / count * 1000, 2),
+            "total_s": round(histogram["sum"], 3),
             **{
                 f"p{round(q * 100)}_ms": round(quantile(buckets, q) * 1000, 2)
                 for q in (0.50, 0.95, 0.99)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,7 @@ def measured(stack: Stack, run: Run, seconds: float, args: Any, out: Path) -> di
             for name, f in summary["endpoints"].items()
         },
         "server": {"move": figures(observed, "/move"), "board": figures(observed, "/board")},
+        "gc": figures(observed, "gc"),
         "cpu_ms_per_move": {
             name: round(used * 1000 / moves, 3) for name, used in summary["cpu_seconds"].items()
         },
@@ -104,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=1, help="sweeps, one after another")
     parser.add_argument("--loadgens", default="taskset", help=f"of {', '.join(LAUNCHERS)}")
     parser.add_argument("--ceilings", action="store_true", help="closed-loop move and board too")
+    parser.add_argument("--serve", default="", help="options of `statusboard serve`, quoted")
     parser.add_argument("--label", default="", help="a word for the file names")
     parser.add_argument("--plot", type=Path, help="also draw the plot here (e.g. docs/img/...)")
     args = parser.parse_args(argv)
@@ -120,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     args.locations_ = location_names(seed.locations)
     args.days_ = seeded_days(seed.days, started_at.date())
     ceilings = [run for run in runs_for("quick") if run.name in ("move", "board")]
-    with local_stack(seed, log_path=out.with_suffix(".server.log")) as stack:
+    serve_options = shlex.split(args.serve)
+    results["meta"]["serve_options"] = serve_options
+    with local_stack(seed, log_path=out.with_suffix(".server.log"), options=serve_options) as stack:
         settle(stack)
         for repeat in range(args.repeats):
             for args.loadgen_ in loadgens:

@@ -91,6 +91,15 @@ def print_steps(results: dict[str, Any]) -> None:
             f" | {m['lag_p95_ms'].get('board') or 0:.0f}"
             f" | {','.join(f'{used:.2f}' for used in cpu)}"
         )
+        collections = m.get("gc", {})
+        if collections:
+            print(
+                "    gc pauses: "
+                + ", ".join(
+                    f"gen {gen} {c['count']:.0f}x p99 {c['p99_ms']:.1f} ms, {c['total_s']:.2f} s"
+                    for gen, c in collections.items()
+                )
+            )
     print(f"knee: {results['knee']}")
 
 
