@@ -124,6 +124,8 @@ def _finish(metrics: Metrics, response: Response) -> Response:
     }
     fields.update({f"{phase}_ms": round(value * 1000, 2) for phase, value in phases.items()})
     fields["connections"] = clock.checkouts
+    if clock.picked is not None:  # of the time queued, how long no thread was free
+        fields["thread_wait_ms"] = round((clock.picked - clock.taken) * 1000, 2)
     line = (request.method, route, status)
 
     def sent(total: float) -> None:

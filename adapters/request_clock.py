@@ -24,6 +24,8 @@ _local = threading.local()
 class Clock:
     #: ``time.perf_counter()`` when the server handed the request to a thread.
     taken: float
+    #: When a thread started on it (None: not known): before, it waited for a free thread.
+    picked: float | None = None
     #: Seconds spent waiting for pooled database connections, and how many were taken.
     waited: float = 0.0
     checkouts: int = 0
@@ -31,9 +33,9 @@ class Clock:
     when_sent: list[Callable[[float], None]] = field(default_factory=list)
 
 
-def start(taken: float | None = None) -> Clock:
+def start(taken: float | None = None, picked: float | None = None) -> Clock:
     """A new clock for this thread's request, started at ``taken`` (default: now)."""
-    clock = Clock(time.perf_counter() if taken is None else taken)
+    clock = Clock(time.perf_counter() if taken is None else taken, picked)
     _local.clock = clock
     return clock
 

@@ -25,8 +25,12 @@ class TimedThreadWorker(ThreadWorker):  # type: ignore[misc]
         conn.taken = time.perf_counter()
         super().enqueue_req(conn)
 
+    def handle(self, conn: Any) -> Any:
+        conn.picked = time.perf_counter()
+        return super().handle(conn)
+
     def handle_request(self, req: Any, conn: Any) -> Any:
-        request_clock.start(getattr(conn, "taken", None))
+        request_clock.start(getattr(conn, "taken", None), getattr(conn, "picked", None))
         try:
             return super().handle_request(req, conn)
         finally:

@@ -175,6 +175,7 @@ class TestRequestLog:
         assert all(last[phase] >= 0 for phase in phases)
         assert last["handler_ms"] == last["duration_ms"] <= last["total_ms"]
         assert last["connection_ms"] <= last["handler_ms"]
+        assert "thread_wait_ms" not in last  # only a server that hands requests to threads knows
         # Only PostgreSQL's stores lend connections from pools.
         pooled = store_url.startswith("postgresql")
         assert (last["connections"] > 0) == pooled

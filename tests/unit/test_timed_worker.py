@@ -17,6 +17,9 @@ class Answering(ThreadWorker):  # type: ignore[misc]
     def enqueue_req(self, conn: Any) -> None:
         self.queued.append(conn)
 
+    def handle(self, conn: Any) -> bool:
+        return bool(self.handle_request("request", conn))
+
     def handle_request(self, req: Any, conn: Any) -> bool:
         clock = request_clock.current()
         assert clock is not None
@@ -57,6 +60,15 @@ class TestTimedThreadWorker:
         assert [clock.taken for clock in probe.clocks] == [conn.taken]
         assert len(probe.totals) == 1 and probe.totals[0] >= 0
         assert request_clock.current() is None
+
+    def test_the_clock_knows_when_a_thread_took_the_connection_up(self) -> None:
+        probe, conn = worker(), Connection()
+        probe.enqueue_req(conn)
+
+        probe.handle(conn)
+
+        [clock] = probe.clocks
+        assert clock.picked is not None and clock.picked >= clock.taken
 
     def test_a_failed_request_still_ends_its_clock(self) -> None:
         probe = worker()
