@@ -17,11 +17,8 @@ from storage.urls import is_postgres
 
 #: Threads per gunicorn worker: enough to wait on the database for several requests at once.
 DEFAULT_THREADS = 8
-#: How far below the projection runner's the web workers' CPU priority is (nice levels). None:
-#: five levels down, each worker got a third of the CPU a process at the default priority gets,
-#: so the database's backends and anything else on the host came first, and at 100 moves/s
-#: requests queued for their worker's threads (docs/BENCHMARKS.md, "Latency at moderate load").
-DEFAULT_WORKER_NICE = 0
+#: How far below the projection runner's the web workers' CPU priority is (nice levels).
+DEFAULT_WORKER_NICE = 5
 
 LOCAL_ADMIN = "local-admin"
 
