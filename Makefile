@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: venv .venv run test lint stress loadtest rollback-drill clean
+.PHONY: venv .venv run test lint stress loadtest latency-sweep rollback-drill clean
 
 venv .venv: $(STAMP)
 
@@ -39,6 +39,11 @@ stress: $(STAMP)
 # more options through ARGS, e.g. ARGS="--profile full" (see benchmarks/load/run.py).
 loadtest: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.load.run $(if $(URL),--url '$(URL)' --token '$(TOKEN)') $(ARGS)
+
+# Moves paced at 50, 100, 200 and 400/s on a fresh local stack: p50/p95/p99 at the clients and
+# at the server, and where the server's time went (see benchmarks/load/sweep.py for ARGS).
+latency-sweep: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.load.sweep $(ARGS)
 
 # The previous release (the last tag, or REF=<tag or commit>) and HEAD side by side on a
 # scratch PostgreSQL database (127.0.0.1:5432): roll out, check, roll back, roll forward.

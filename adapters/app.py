@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry
 from adapters import api, commands, errors, observability, ops, ratelimit, web
 from adapters.auth import warn_if_open
 from adapters.drain import DrainUnreadBody
-from adapters.metrics import Metrics, ProjectionCollector
+from adapters.metrics import METRICS, Metrics, ProjectionCollector
 from adapters.runtime import EXTENSION, Runtime
 from adapters.settings import Settings
 
@@ -34,7 +34,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     runtime = Runtime(settings, on_build=metrics.watch)
     metrics.registry.register(ProjectionCollector(runtime))
     app.extensions[EXTENSION] = runtime
-    app.extensions["statusboard_metrics"] = metrics
+    app.extensions[METRICS] = metrics
     observability.install(app, metrics)
     if settings.rate_limit:
         ratelimit.install(app, settings.rate_limit)

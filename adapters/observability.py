@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from adapters import headers
+from adapters import headers, request_clock
 from adapters.metrics import Metrics
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -70,6 +70,11 @@ def request_id() -> str:
 
 def _start(metrics: Metrics) -> None:
     g.started = time.perf_counter()
+    clock = request_clock.current()
+    if clock is None:  # a server that keeps no clock: the request starts here
+        clock = request_clock.start(g.started)
+        g.own_clock = True
+    g.clock = clock
     request_id()
     metrics.in_flight.inc()
     g.in_flight = True
@@ -79,6 +84,8 @@ def _done(metrics: Metrics) -> None:
     """After every request, whatever happened to it (``after_request`` is skipped on errors)."""
     if g.pop("in_flight", False):
         metrics.in_flight.dec()
+    if g.pop("own_clock", False):
+        request_clock.finish()
 
 
 def _finish(metrics: Metrics, response: Response) -> Response:
@@ -96,7 +103,7 @@ def _finish(metrics: Metrics, response: Response) -> Response:
         and request.blueprint not in REPORTS
     ):
         metrics.commands.labels(request.endpoint or route, result).inc()
-    fields = {
+    fields: dict[str, Any] = {
         "request_id": request_id(),
         "method": request.method,
         "route": route,
@@ -106,7 +113,29 @@ def _finish(metrics: Metrics, response: Response) -> Response:
         "outcome": result,
         "worker": os.getpid(),
     }
-    _request_log.info("%s %s %s", request.method, route, status, extra={"fields": fields})
+    clock: request_clock.Clock | None = g.get("clock")
+    if clock is None:
+        _request_log.info("%s %s %s", request.method, route, status, extra={"fields": fields})
+        return response
+    phases = {
+        "queued": g.get("started", clock.taken) - clock.taken,
+        "connection": clock.waited,
+        "handler": seconds,
+    }
+    fields.update({f"{phase}_ms": round(value * 1000, 2) for phase, value in phases.items()})
+    fields["connections"] = clock.checkouts
+    if clock.picked is not None:  # of the time queued, how long no thread was free
+        fields["thread_wait_ms"] = round((clock.picked - clock.taken) * 1000, 2)
+    line = (request.method, route, status)
+
+    def sent(total: float) -> None:
+        """The answer is written: its phases and the log line, with the total at the server."""
+        for phase, value in (*phases.items(), ("total", total)):
+            metrics.request_phases.labels(route, phase).observe(value)
+        fields["total_ms"] = round(total * 1000, 2)
+        _request_log.info("%s %s %s", *line, extra={"fields": fields})
+
+    clock.when_sent.append(sent)
     return response
 
 

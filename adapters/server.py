@@ -9,8 +9,9 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from adapters import collections_gc, worker
 from adapters.app import create_app
-from adapters.metrics import forget_process
+from adapters.metrics import METRICS, forget_process
 from adapters.settings import Settings
 
 #: Each worker holds its own database pools, so more workers mean more connections.
@@ -41,6 +42,19 @@ def niced(nice: int) -> Callable[[Any, Any], None]:
     return post_fork
 
 
+def worker_ready(settle: bool) -> Callable[[Any], None]:
+    """gunicorn's ``post_worker_init`` hook: once the worker has loaded the app, its garbage
+    collections are timed and, with ``settle``, what it loaded is frozen out of their way."""
+
+    def post_worker_init(worker: Any) -> None:
+        app: Flask = worker.wsgi
+        collections_gc.time_collections(app.extensions[METRICS].gc_pauses)
+        if settle:
+            collections_gc.settle_heap()
+
+    return post_worker_init
+
+
 def forget_worker(_arbiter: Any, worker: Any) -> None:
     """gunicorn's ``child_exit`` hook: a worker that ended no longer counts in live gauges."""
     forget_process(worker.pid)
@@ -59,7 +73,8 @@ class Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
         self.options = {
-            "worker_class": "gthread",
+            # gunicorn's gthread worker, keeping each request's clock (queued, total).
+            "worker_class": worker.CLASS_PATH,
             "preload_app": False,
             "accesslog": None,
             "errorlog": "-",
@@ -70,6 +85,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "keepalive": 5,
             "reuse_port": True,
             "child_exit": forget_worker,
+            "post_worker_init": worker_ready(settle=True),
             **options,
         }
         super().__init__()

@@ -80,6 +80,12 @@ def _fresh_local_admin(tokens: TokenStore) -> str:
     show_default=True,
     help="A listening socket per worker, balanced by the kernel (Linux), or one they share.",
 )
+@click.option(
+    "--settle-heap/--no-settle-heap",
+    default=True,
+    show_default=True,
+    help="Each worker freezes what it loaded out of the garbage collector's way.",
+)
 @click.option("--no-runner", is_flag=True, help="PostgreSQL: do not start a projection runner.")
 @with_appcontext
 def serve(
@@ -89,10 +95,11 @@ def serve(
     timeout: int,
     worker_nice: int,
     reuse_port: bool,
+    settle_heap: bool,
     no_runner: bool,
 ) -> None:
     """Production server (gunicorn); with PostgreSQL, also a supervised projection runner."""
-    from adapters.server import Server, default_workers, niced
+    from adapters.server import Server, default_workers, niced, worker_ready
 
     settings = runtime().settings
     options = {
@@ -102,6 +109,7 @@ def serve(
         "timeout": timeout,
         "post_fork": niced(worker_nice),
         "reuse_port": reuse_port,
+        "post_worker_init": worker_ready(settle=settle_heap),
     }
     with shared_across_processes():
         supervisor = None

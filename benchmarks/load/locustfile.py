@@ -49,6 +49,9 @@ def _options(parser: Any) -> None:
     group.add_argument("--sb-samples", default="", help="Write every request here (JSON lines)")
     group.add_argument("--sb-pace", type=float, default=0.0, help="Requests/s per user; 0: none")
     group.add_argument("--sb-think", default="", help="Mixed think time 'low,high' in seconds")
+    group.add_argument(
+        "--sb-refresh-every", type=int, default=REFRESH_EVERY, help="Moves per board read"
+    )
 
 
 @events.request.add_listener
@@ -187,7 +190,7 @@ class MoveUser(Desk):
     @tag("move")
     @task
     def move_a_card(self) -> None:
-        if not self.cards or self.moves % REFRESH_EVERY == 0:
+        if not self.cards or self.moves % _option(self, "sb_refresh_every") == 0:
             self.cards = self.board(*self.spot())
             if not self.cards:
                 return

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -53,6 +54,8 @@ class Run:
     pace: float = 0.0  # moves/s per user; 0: closed loop
     think: str = ""
     lag_target: bool = False
+    #: Moves per board read of a mover (the locustfile's default when 0).
+    refresh_every: int = 0
 
     @property
     def closed_loop(self) -> bool:
@@ -94,10 +97,18 @@ def location_names(count: int) -> list[str]:
 
 
 def run_one(
-    run: Run, stack: Stack, seconds: float, locations: list[str], days: list[str], out: Path
+    run: Run,
+    stack: Stack,
+    seconds: float,
+    locations: list[str],
+    days: list[str],
+    out: Path,
+    launcher: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """One scenario; ``launcher`` prefixes Locust's command (e.g. ``nice -n 10``)."""
     samples_path = out.with_suffix(f".{run.name.replace('/', '-')}.samples.jsonl")
     command = [
+        *launcher,
         sys.executable,
         "-m",
         "locust",
@@ -129,6 +140,7 @@ def run_one(
         str(run.pace),
         "--sb-think",
         run.think,
+        *(["--sb-refresh-every", str(run.refresh_every)] if run.refresh_every else []),
         run.user_class,
     ]
     database = urlsplit(stack.database_url).path.lstrip("/") if stack.database_url else None
@@ -153,6 +165,11 @@ def run_one(
     cores = shares(before, after, ended - started)
     cores["lag sampler"] = cores.pop("this process")
     summary = summarise(run, samples, started, ended, sampler, cores)
+    # For CPU per request: what each part used over the whole run, and the requests it saw.
+    summary["cpu_seconds"] = {name: after[name] - before.get(name, 0.0) for name in after}
+    summary["requests_total"] = {
+        name: sum(1 for s in samples if s[1] == name) for name in summary["endpoints"]
+    }
     if stack.log_path is not None:
         summary["server"] = server_side(stack.log_path, started + WARMUP, ended)
     # Locust's own error report (on stderr) names what a failed request met: a reset, a timeout.

@@ -91,6 +91,18 @@ class TestMetrics:
         assert 'statusboard_projection_lag_events{projection="stats"}' in text
 
     @sqlite_only
+    def test_each_request_is_timed_by_phase_and_route(self, app: Flask) -> None:
+        app.test_client().get("/healthz")
+
+        text = app.test_client().get("/metrics").get_data(as_text=True)
+
+        for phase in ("queued", "connection", "handler", "total"):
+            assert (
+                "statusboard_http_request_phase_seconds_count"
+                f'{{phase="{phase}",route="/healthz"}} 1.0' in text
+            )
+
+    @sqlite_only
     def test_storage_conflicts_retried_are_counted(self, app: Flask) -> None:
         for listener in runtime(app).components.board.conflict_listeners:
             listener("move")
@@ -146,6 +158,27 @@ class TestRequestLog:
         assert (last["method"], last["status"], last["actor"]) == ("GET", 200, "admin")
         assert {"time", "level", "duration_ms"} <= set(last)
         assert not any("Bearer" in json.dumps(line) for line in request_lines)
+
+    def test_each_line_says_where_the_time_went_and_how_many_connections_it_took(
+        self,
+        client: FlaskClient,
+        haircut: dict[str, Any],
+        request_lines: list[dict[str, Any]],
+        store_url: str,
+    ) -> None:
+        booked = book(client)
+
+        client.get(f"{API}/appointments/{booked['id']}")
+
+        last = request_lines[-1]
+        phases = ("queued_ms", "connection_ms", "handler_ms", "total_ms")
+        assert all(last[phase] >= 0 for phase in phases)
+        assert last["handler_ms"] == last["duration_ms"] <= last["total_ms"]
+        assert last["connection_ms"] <= last["handler_ms"]
+        assert "thread_wait_ms" not in last  # only a server that hands requests to threads knows
+        # Only PostgreSQL's stores lend connections from pools.
+        pooled = store_url.startswith("postgresql")
+        assert (last["connections"] > 0) == pooled
 
     @sqlite_only
     @pytest.mark.parametrize("given", ["has space", "x" * 65, "semi;colon", ""])

@@ -173,4 +173,3 @@ class TestRebuildAndVerify:
         assert model.rows("availability") == live_rows
         assert free(model) == live_free
         assert verify_all(model.app, model.store, [model.projections["availability"]]).drifts == []
-
