@@ -1,5 +1,9 @@
 """Keeps projections current: one worker thread per projection, woken by saves and NOTIFY,
-polling as a fallback, each active only while it holds its projection's leadership."""
+polling as a fallback, each active only while it holds its projection's leadership.
+
+A worker follows the log on its own until it has caught up; then it hands its projection to
+the runner's shared log (``projections/shared.py``), which reads and folds the new events once
+for every projection caught up, and only watches its leadership until it is handed back."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from collections.abc import Iterable
 from application.statusboard import StatusBoard
 from projections.base import Projection
 from projections.follower import Follower, ProjectionFailedError
+from projections.shared import Member, SharedLog
 from storage.errors import DATABASE_ERRORS, TRANSIENT_ERRORS
 from storage.leadership import Leadership, leadership_for
 from storage.notify import NotifyListener
@@ -47,6 +52,7 @@ class ProjectionWorker(threading.Thread):
         *,
         poll_interval: float = 1.0,
         gather: float = GATHER_SECONDS,
+        shared: SharedLog | None = None,
     ) -> None:
         super().__init__(name=f"projection-{follower.projection.name}", daemon=True)
         self.follower = follower
@@ -56,6 +62,9 @@ class ProjectionWorker(threading.Thread):
         self.poll_interval = poll_interval
         self.gather = gather
         self.failure: ProjectionFailedError | None = None
+        self.shared = shared
+        #: Set while the shared log folds this projection.
+        self.member: Member | None = None
 
     @property
     def projection_name(self) -> str:
@@ -69,6 +78,7 @@ class ProjectionWorker(threading.Thread):
                 else:
                     self.stopping.wait(self.poll_interval)
         finally:
+            self._leave_shared()
             self.leadership.release()
 
     def _lead(self) -> bool:
@@ -89,6 +99,10 @@ class ProjectionWorker(threading.Thread):
     def _follow(self) -> None:
         busy_until = 0.0
         while not self.stopping.is_set() and self.leadership.held():
+            if self._in_shared():
+                self.wake.wait(self.poll_interval)
+                self.wake.clear()
+                continue
             pause = busy_until - time.monotonic()
             if pause > 0:
                 self.stopping.wait(pause)
@@ -97,13 +111,43 @@ class ProjectionWorker(threading.Thread):
             try:
                 if self.follower.catch_up():
                     busy_until = started + self.gather
+                self._join_shared()
             except ProjectionFailedError as failure:
                 self._halt(failure)
                 return
             except TRANSIENT_ERRORS as error:
                 logger.warning("projection %s will retry: %s", self.projection_name, error)
             self.wake.wait(self.poll_interval)
+        self._leave_shared()
         self.leadership.release()
+
+    def _in_shared(self) -> bool:
+        """Whether the shared log still folds this projection; when it has handed it back,
+        the position it moved is read again."""
+        if self.member is None or self.shared is None:
+            return False
+        if self.shared.holds(self.member):
+            return True
+        self.member = None
+        self.follower.forget()
+        return False
+
+    def _join_shared(self) -> None:
+        """Caught up: the shared log folds from here on (from a position known, not None)."""
+        known = self.follower.known
+        if self.shared is None or known is None:
+            return
+        view, position = known
+        if position is None:
+            return
+        self.member = Member(self.follower.projection, view, position, self.wake.set)
+        self.shared.join_member(self.member)
+
+    def _leave_shared(self) -> None:
+        if self.member is not None and self.shared is not None:
+            self.shared.leave(self.member)
+            self.member = None
+            self.follower.forget()
 
     def _halt(self, failure: ProjectionFailedError) -> None:
         self.failure = failure
@@ -134,6 +178,14 @@ class Runner:
     ) -> None:
         self.stopping = threading.Event()
         self.poll_interval, self.gather = poll_interval, gather
+        self.shared = SharedLog(
+            app,
+            store,
+            self.stopping,
+            poll_interval=poll_interval,
+            gather=gather,
+            batch_size=batch_size,
+        )
         self.workers = [
             ProjectionWorker(
                 Follower(app, store, projection, batch_size=batch_size),
@@ -141,6 +193,7 @@ class Runner:
                 self.stopping,
                 poll_interval=poll_interval,
                 gather=gather,
+                shared=self.shared,
             )
             for projection in projections
         ]
@@ -153,10 +206,15 @@ class Runner:
         app.save_listeners.append(self.wake)
 
     def wake(self, _position: int | None = None) -> None:
+        """Something was appended: the shared log reads it for the projections it folds, and
+        the workers still catching up on their own are woken (only those)."""
+        self.shared.wake.set()
         for worker in self.workers:
-            worker.wake.set()
+            if worker.member is None or self.stopping.is_set():
+                worker.wake.set()
 
     def start(self) -> None:
+        self.shared.start()
         for worker in self.workers:
             worker.start()
         if self.listener is not None:
@@ -167,7 +225,7 @@ class Runner:
         self.wake()
         with contextlib.suppress(ValueError):
             self.app.save_listeners.remove(self.wake)
-        for thread in [*self.workers, self.listener]:
+        for thread in [*self.workers, self.shared, self.listener]:
             if thread is not None and thread.is_alive():
                 thread.join(timeout)
 
@@ -189,6 +247,7 @@ class Runner:
                     self.stopping,
                     poll_interval=self.poll_interval,
                     gather=self.gather,
+                    shared=self.shared,
                 )
                 self.workers[index] = fresh
                 fresh.start()

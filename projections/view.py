@@ -61,6 +61,22 @@ class ProjectionView(TrackingRecorder):
             if events:
                 self.projection.apply(cursor, self.generation, events)
 
+    def claim(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
+        """Inside the caller's transaction, moves the position from ``expected`` to
+        ``position`` with the checks ``process`` makes; False, having written nothing, when
+        they refuse it (the position moved elsewhere, the generation is no longer live)."""
+        try:
+            if self.store.dialect == "postgres":
+                if not self._moved(cursor, application_name, expected, position):
+                    self._refuse_or_move(cursor, application_name, expected, position)
+                return True
+            if self.live_only:
+                self._check_live(cursor)
+            self._advance(cursor, application_name, expected, position)
+        except IntegrityError:
+            return False
+        return True
+
     def _moved(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
         """The checks and the move of ``_check_live`` and ``_advance`` in one statement; False
         when it moved nothing.
