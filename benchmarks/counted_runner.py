@@ -31,7 +31,7 @@ def _text(query: Any) -> str:
         return query.decode(errors="replace")
     try:
         return str(query.as_string(None))
-    except Exception:  # noqa: BLE001 - only a label is at stake
+    except Exception:  # only a label is at stake
         return repr(query)
 
 
