@@ -28,7 +28,7 @@ from eventsourcing.persistence import Notification
 from application.statusboard import StatusBoard
 from projections.base import Event, Projection
 from projections.follower import read_after
-from projections.view import ProjectionView
+from projections.view import ProjectionView, claim_together
 from storage.errors import TRANSIENT_ERRORS
 from storage.sql import SqlStore
 
@@ -124,13 +124,13 @@ class SharedLog(threading.Thread):
         if full:
             end = notifications[-1].id
         folds = self._folds(members, notifications, end)
-        moved = []
-        with self.store.transaction() as cursor:
+        with self.store.pipelined() as cursor:
+            claims = [(member.view, member.position) for member, _ in folds]
+            views = claim_together(cursor, claims, self.app.name, end)
+            moved = [member for member, _ in folds if member.view in views]
             for member, events in folds:
-                if member.view.claim(cursor, self.app.name, member.position, end):
-                    moved.append(member)
-                    if events:
-                        member.projection.apply(cursor, member.view.generation, events)
+                if events and member in moved:
+                    member.projection.apply(cursor, member.view.generation, events)
         for member in moved:
             member.position = end
         self._send_back([m for m, _ in folds if m not in moved], None)

@@ -141,3 +141,46 @@ class ProjectionView(TrackingRecorder):
             position,
             lock=self.lock,
         )
+
+
+def claim_together(
+    cursor: Cursor,
+    claims: Sequence[tuple[ProjectionView, int]],
+    application_name: str,
+    position: int,
+) -> list[ProjectionView]:
+    """``claim`` for several views, each from its own expected position, to one position; the
+    views whose position moved. On PostgreSQL the live views' moves are one statement, with
+    the checks of ``_moved`` for each (a view it refuses is left out, having written nothing)."""
+    together = [(view, expected) for view, expected in claims if view.live_only and view.lock]
+    moved = [
+        view
+        for view, expected in claims
+        if (view, expected) not in together
+        and view.claim(cursor, application_name, expected, position)
+    ]
+    if not together:
+        return moved
+    rows = ", ".join("(?::text, ?::integer, ?::bigint)" for _ in together)
+    cursor.execute(
+        "UPDATE projection_tracking t SET notification_id = ?"
+        f" FROM (VALUES {rows}) AS m (projection, generation, expected)"
+        " WHERE t.projection = m.projection AND t.generation = m.generation"
+        " AND t.application_name = ? AND t.notification_id = m.expected"
+        " AND t.notification_id < ?"
+        " AND EXISTS (SELECT 1 FROM (SELECT 1 FROM projection_state s"
+        " WHERE s.projection = m.projection AND s.live_generation = m.generation FOR SHARE) s)"
+        " RETURNING t.projection",
+        (
+            position,
+            *(v for view, expected in together for v in _claim_row(view, expected)),
+            application_name,
+            position,
+        ),
+    )
+    names = {row[0] for row in cursor.fetchall()}
+    return moved + [view for view, _ in together if view.projection.name in names]
+
+
+def _claim_row(view: ProjectionView, expected: int) -> tuple[str, int, int]:
+    return view.projection.name, view.generation, expected
