@@ -124,7 +124,7 @@ class SharedLog(threading.Thread):
         if full:
             end = notifications[-1].id
         folds = self._folds(members, notifications, end)
-        with self.store.pipelined() as cursor:
+        with self.store.transaction() as cursor:
             claims = [(member.view, member.position) for member, _ in folds]
             views = claim_together(cursor, claims, self.app.name, end)
             moved = [member for member, _ in folds if member.view in views]

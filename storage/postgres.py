@@ -91,16 +91,6 @@ class PostgresStore(SqlStore):
             yield _PostgresCursor(cursor)
 
     @contextmanager
-    def pipelined(self) -> Iterator[Cursor]:
-        with (
-            self.pool.connection() as connection,
-            connection.pipeline(),
-            connection.transaction(),
-            connection.cursor() as cursor,
-        ):
-            yield _PostgresCursor(cursor)
-
-    @contextmanager
     def reads(self) -> Iterator[Cursor]:
         with self.pool.connection() as connection, connection.cursor() as cursor:
             yield _PostgresCursor(cursor)

@@ -48,15 +48,6 @@ class SqlStore(ABC):
         position, then the rows at least that new)."""
 
     @contextmanager
-    def pipelined(self) -> Iterator[Cursor]:
-        """``transaction()``, whose statements may be sent without waiting for the answers of
-        those before them until a result is read (on PostgreSQL, in pipeline mode: BEGIN goes
-        with the first statement, a batch of writes with the next read). An error surfaces at
-        the next read or at the end, and rolls everything back as in ``transaction()``."""
-        with self.transaction() as cursor:
-            yield cursor
-
-    @contextmanager
     def snapshot(self) -> Iterator[Cursor]:
         """A read-only transaction whose reads all see one moment."""
         with self.transaction(write=False) as cursor:
