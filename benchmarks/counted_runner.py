@@ -15,6 +15,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -36,7 +37,17 @@ def _text(query: Any) -> str:
 
 
 def _kind(query: Any) -> str:
-    text = _text(query)
+    if isinstance(query, str | bytes):
+        return _kind_of_text(query)  # the runner's own statements: labelled once each
+    return _label(_text(query))
+
+
+@lru_cache(maxsize=4096)
+def _kind_of_text(query: str | bytes) -> str:
+    return _label(_text(query))
+
+
+def _label(text: str) -> str:
     words = text.split()
     if not words:
         return "empty"
