@@ -25,12 +25,14 @@ from storage.sql import SqlStore
 
 logger = logging.getLogger("statusboard.projections")
 
-#: The least time between the starts of two catch-ups of a projection that found something to
-#: do. A quiet log is followed at once; a busy one in batches of what arrives in this time, so
-#: each wake's fixed cost (on PostgreSQL four round trips besides the folding: the batch with
-#: the head, BEGIN, the position's move, COMMIT) is shared by the events instead of paid for
-#: every save. A catch-up that took longer is followed at once: what arrived while it ran has
-#: waited long enough.
+#: The least time between the starts of two catch-ups (of the shared log, or of a projection
+#: on its own) that found something to do. A quiet log is followed at once; a busy one in
+#: batches of what arrives in this time, so each wake's fixed cost (for the shared log on
+#: PostgreSQL: the batch with the head, BEGIN, every member's position moved, COMMIT, and each
+#: read model's loading and writing) is shared by the events instead of paid for every save.
+#: A catch-up that took longer is followed at once: what arrived while it ran has waited long
+#: enough. (15 and 20 ms were measured: a tenth less runner CPU a move at 200 moves/s, for a
+#: board lag p50 6 to 12 ms longer.)
 GATHER_SECONDS = 0.01
 
 

@@ -89,13 +89,13 @@ class SharedLog(threading.Thread):
                 self.stopping.wait(pause)
             self.wake.clear()
             started = time.monotonic()
-            if self._catch_up():
+            if self.catch_up():
                 busy_until = started + self.gather
             self.wake.wait(self.poll_interval)
         with self._lock:
             self._members.clear()
 
-    def _catch_up(self) -> int:
+    def catch_up(self) -> int:
         """Rounds until a batch is not full; how many positions the lowest member moved."""
         done = 0
         while not self.stopping.is_set():

@@ -3,6 +3,7 @@ still stops, leads and catches up on its own."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,9 +13,12 @@ import pytest
 from domain.appointment import Appointment
 from projections.base import Row
 from projections.board import BoardProjection
+from projections.follower import Follower
 from projections.runner import Runner
+from projections.shared import Member, SharedLog
 from storage.leadership import leadership_for
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
+from tests.integration.test_runner_round_trips import Statements
 
 
 class PoisonedBoard(BoardProjection):
@@ -135,3 +139,35 @@ class TestAProjectionLedElsewhere:
         model.book("Cy")
         assert at_head(model, "board", "stats", "services")
         assert customers(model) == ["Ada", "Bea", "Cy"]
+
+
+class TestOneRoundForEveryProjection:
+    @pytest.fixture
+    def database_url(self, postgres_url: str) -> str:
+        """On PostgreSQL, where the statements are counted."""
+        return postgres_url
+
+    def test_reads_the_log_once_and_moves_every_position_in_one_statement(
+        self, model: ReadModel, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        log = SharedLog(
+            model.app, model.store, threading.Event(), poll_interval=1, gather=0, batch_size=100
+        )
+        for projection in model.projections.values():
+            follower = Follower(model.app, model.store, projection)
+            follower.catch_up()
+            assert follower.known is not None
+            view, position = follower.known
+            log.join_member(Member(projection, view, position or 0, lambda: None))
+        model.book("Ada")
+        statements = Statements(monkeypatch)
+
+        sent = statements.during(log.catch_up)
+
+        assert sent.count("WITH last") == 1
+        assert sent[:3] == ["WITH last", "BEGIN", "UPDATE projection_tracking"]
+        assert sent.count("UPDATE projection_tracking") == 1
+        assert sent[-1] == "COMMIT" and sent.count("BEGIN") == 1
+        head = model.app.head_position()
+        assert all(model.read_side.position(name) == head for name in model.projections)
+        assert customers(model) == ["Ada"]
