@@ -32,7 +32,7 @@ logger = logging.getLogger("statusboard.projections")
 #: read model's loading and writing) is shared by the events instead of paid for every save.
 #: A catch-up that took longer is followed at once: what arrived while it ran has waited long
 #: enough. (15 and 20 ms were measured: a tenth less runner CPU a move at 200 moves/s, for a
-#: board lag p50 6 to 12 ms longer.)
+#: board lag p50 5 to 11 ms longer.)
 GATHER_SECONDS = 0.01
 
 
