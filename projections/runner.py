@@ -136,8 +136,10 @@ class ProjectionWorker(threading.Thread):
 
     def _join_shared(self) -> None:
         """Caught up: the shared log folds from here on (from a position known, not None)."""
+        if self.shared is None:
+            return
         known = self.follower.known
-        if self.shared is None or known is None:
+        if known is None:
             return
         view, position = known
         if position is None:
