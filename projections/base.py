@@ -43,6 +43,10 @@ def topics(*classes: type) -> tuple[str, ...]:
     return tuple(get_topic(cls) for cls in classes)
 
 
+#: The most parameters one upsert statement binds (SQLite's limit was 999 before 3.32).
+UPSERT_PARAMETERS = 900
+
+
 @dataclass(frozen=True)
 class Table:
     """A read-model table: its columns in order, the first ``key`` of them its primary key."""
@@ -84,15 +88,27 @@ class Table:
         return rows
 
     def upsert(self, cursor: Cursor, generation: int, rows: Sequence[Row]) -> None:
+        """Inserts or replaces ``rows``, a later row for a key over an earlier one, as one
+        statement per chunk of rows: a batch's rows are one statement for the database to run,
+        not one each (both SQLite and PostgreSQL take several rows in one upsert, each key
+        once)."""
         if not rows:
             return
+        latest = {tuple(row[c] for c in self.columns[: self.key]): row for row in rows}
+        values = [tuple(row[c] for c in self.columns) for row in latest.values()]
+        per_chunk = max(1, UPSERT_PARAMETERS // len(self.columns))
+        for start in range(0, len(values), per_chunk):
+            chunk = values[start : start + per_chunk]
+            cursor.execute(self._upsert(generation, len(chunk)), [v for row in chunk for v in row])
+
+    def _upsert(self, generation: int, count: int) -> str:
         pkey = ", ".join(self.columns[: self.key])
         updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns[self.key :])
-        cursor.executemany(
+        marks = "(" + ", ".join("?" * len(self.columns)) + ")"
+        return (
             f"INSERT INTO {self.name(generation)} ({', '.join(self.columns)})"
-            f" VALUES ({', '.join('?' * len(self.columns))})"
-            f" ON CONFLICT ({pkey}) DO UPDATE SET {updates}",
-            [tuple(row[c] for c in self.columns) for row in rows],
+            f" VALUES {', '.join([marks] * count)}"
+            f" ON CONFLICT ({pkey}) DO UPDATE SET {updates}"
         )
 
     def keyed(self, rows: Iterable[Row]) -> dict[tuple[Any, ...], tuple[Any, ...]]:

@@ -82,6 +82,11 @@ class Follower:
         """One batch; returns how many positions the view advanced (0 when caught up)."""
         return self._step(head)[0]
 
+    @property
+    def known(self) -> tuple[ProjectionView, int | None] | None:
+        """The view and position it remembers (None: it reads them before the next batch)."""
+        return self._known
+
     def forget(self) -> None:
         """Reads the view and its position again before the next batch."""
         self._known = None
@@ -115,22 +120,7 @@ class Follower:
         return end - position, full
 
     def _read(self, position: int, head: int | None) -> tuple[Sequence[Notification], int] | None:
-        """The batch after ``position`` and the head it ends at, or None when it is there.
-
-        On PostgreSQL a head not given is read with the batch, in one statement.
-        """
-        topics = self.projection.topics
-        to_head = getattr(self.app.recorder, "select_notifications_to_head", None)
-        if head is None and to_head is not None:
-            notifications, head = to_head(position + 1, self.batch_size, topics)
-            return None if position >= head else (notifications, head)
-        head = self.app.recorder.max_notification_id() or 0 if head is None else head
-        if position >= head:
-            return None
-        notifications = self.app.recorder.select_notifications(
-            start=position + 1, limit=self.batch_size, stop=head, topics=topics
-        )
-        return notifications, head
+        return read_after(self.app, position, head, self.batch_size, self.projection.topics)
 
     def _where(self) -> tuple[ProjectionView, int | None]:
         """The view to fold into and how far it has read, in one statement."""
@@ -169,6 +159,26 @@ class Follower:
                     self.projection.name, notification.id, notification.topic, error
                 ) from error
             tracked = notification.id
+
+
+def read_after(
+    app: StatusBoard, position: int, head: int | None, limit: int, topics: Sequence[str]
+) -> tuple[Sequence[Notification], int] | None:
+    """The batch after ``position`` and the head it ends at, or None when it is there.
+
+    On PostgreSQL a head not given is read with the batch, in one statement.
+    """
+    to_head = getattr(app.recorder, "select_notifications_to_head", None)
+    if head is None and to_head is not None:
+        notifications, head = to_head(position + 1, limit, topics)
+        return None if position >= head else (notifications, head)
+    head = app.recorder.max_notification_id() or 0 if head is None else head
+    if position >= head:
+        return None
+    notifications = app.recorder.select_notifications(
+        start=position + 1, limit=limit, stop=head, topics=topics
+    )
+    return notifications, head
 
 
 def catch_up_within(

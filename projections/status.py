@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 
 from application.statusboard import StatusBoard
 from projections.catalog import build_projections
-from projections.positions import live_position
 from projections.shape import rebuild_needed
-from storage.leadership import is_led
+from storage.leadership import led_names
 from storage.sql import Cursor, SqlStore
 
 
@@ -28,15 +27,21 @@ class ProjectionStatus:
 def projection_status(
     app: StatusBoard, store: SqlStore, database_url: str, timezone: str = "UTC"
 ) -> list[ProjectionStatus]:
+    """Every projection's status: its state in one statement and its leadership in another
+    for all of them (and, for each, one statement a table checking its columns)."""
     head = app.head_position()
+    projections = build_projections(timezone)
+    with store.reads() as cursor:
+        states = _states(cursor, app.name)
+    led = led_names(store, database_url, list(projections))
     statuses = []
-    for projection in build_projections(timezone).values():
-        with store.transaction(write=False) as cursor:
-            generation, tracked = live_position(cursor, projection.name, app.name)
-            reason = stopped_reason(cursor, projection.name)
+    for projection in projections.values():
+        if projection.name not in states:
+            msg = f"projection {projection.name} has no tables; run `statusboard db init`"
+            raise LookupError(msg)
+        generation, position, reason = states[projection.name]
         reason = rebuild_needed(store, projection, generation) or reason
-        position = tracked or 0
-        running = reason is None and is_led(store, database_url, projection.name)
+        running = reason is None and projection.name in led
         statuses.append(
             ProjectionStatus(
                 name=projection.name,
@@ -54,12 +59,18 @@ def projection_status(
     return statuses
 
 
-def stopped_reason(cursor: Cursor, projection: str) -> str | None:
+def _states(cursor: Cursor, application_name: str) -> dict[str, tuple[int, int, str | None]]:
+    """Each projection's live generation, position (0 before any event) and stop reason."""
     cursor.execute(
-        "SELECT stopped_reason FROM projection_state WHERE projection = ?", (projection,)
+        "SELECT s.projection, s.live_generation, t.notification_id, s.stopped_reason"
+        " FROM projection_state s LEFT JOIN projection_tracking t ON t.projection = s.projection"
+        " AND t.generation = s.live_generation AND t.application_name = ?",
+        (application_name,),
     )
-    reason: str | None = cursor.fetchone()[0]
-    return reason
+    return {
+        name: (int(generation), int(position or 0), reason)
+        for name, generation, position, reason in cursor.fetchall()
+    }
 
 
 def _lag_seconds(app: StatusBoard, position: int, topics: tuple[str, ...]) -> float | None:

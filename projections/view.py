@@ -61,6 +61,22 @@ class ProjectionView(TrackingRecorder):
             if events:
                 self.projection.apply(cursor, self.generation, events)
 
+    def claim(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
+        """Inside the caller's transaction, moves the position from ``expected`` to
+        ``position`` with the checks ``process`` makes; False, having written nothing, when
+        they refuse it (the position moved elsewhere, the generation is no longer live)."""
+        try:
+            if self.store.dialect == "postgres":
+                if not self._moved(cursor, application_name, expected, position):
+                    self._refuse_or_move(cursor, application_name, expected, position)
+                return True
+            if self.live_only:
+                self._check_live(cursor)
+            self._advance(cursor, application_name, expected, position)
+        except IntegrityError:
+            return False
+        return True
+
     def _moved(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
         """The checks and the move of ``_check_live`` and ``_advance`` in one statement; False
         when it moved nothing.
@@ -125,3 +141,46 @@ class ProjectionView(TrackingRecorder):
             position,
             lock=self.lock,
         )
+
+
+def claim_together(
+    cursor: Cursor,
+    claims: Sequence[tuple[ProjectionView, int]],
+    application_name: str,
+    position: int,
+) -> list[ProjectionView]:
+    """``claim`` for several views, each from its own expected position, to one position; the
+    views whose position moved. On PostgreSQL the live views' moves are one statement, with
+    the checks of ``_moved`` for each (a view it refuses is left out, having written nothing)."""
+    together = [(view, expected) for view, expected in claims if view.live_only and view.lock]
+    moved = [
+        view
+        for view, expected in claims
+        if (view, expected) not in together
+        and view.claim(cursor, application_name, expected, position)
+    ]
+    if not together:
+        return moved
+    rows = ", ".join("(?::text, ?::integer, ?::bigint)" for _ in together)
+    cursor.execute(
+        "UPDATE projection_tracking t SET notification_id = ?"
+        f" FROM (VALUES {rows}) AS m (projection, generation, expected)"
+        " WHERE t.projection = m.projection AND t.generation = m.generation"
+        " AND t.application_name = ? AND t.notification_id = m.expected"
+        " AND t.notification_id < ?"
+        " AND EXISTS (SELECT 1 FROM (SELECT 1 FROM projection_state s"
+        " WHERE s.projection = m.projection AND s.live_generation = m.generation FOR SHARE) s)"
+        " RETURNING t.projection",
+        (
+            position,
+            *(v for view, expected in together for v in _claim_row(view, expected)),
+            application_name,
+            position,
+        ),
+    )
+    names = {row[0] for row in cursor.fetchall()}
+    return moved + [view for view, _ in together if view.projection.name in names]
+
+
+def _claim_row(view: ProjectionView, expected: int) -> tuple[str, int, int]:
+    return view.projection.name, view.generation, expected

@@ -163,3 +163,19 @@ def is_led(store: SqlStore, database_url: str, name: str) -> bool:
         probe.release()
         return False
     return True
+
+
+def led_names(store: SqlStore, database_url: str, names: list[str]) -> set[str]:
+    """Which of the projections ``names`` some follower, in any process, leads now (on
+    PostgreSQL in one statement for all of them)."""
+    if not is_postgres(database_url) or not names:
+        return {name for name in names if is_led(store, database_url, name)}
+    rows = store.fetchall(
+        "SELECT n.name FROM (VALUES " + ", ".join("(?::text)" for _ in names) + ") AS n (name)"
+        " WHERE EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " AND classid = ? AND objid = (hashtext(n.name) & 2147483647)::bigint::oid"
+        " AND objsubid = 2)",
+        (*names, LOCK_CLASS),
+    )
+    return {row[0] for row in rows}

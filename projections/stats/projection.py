@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from domain import status as st
 from domain.appointment import Appointment
 from projections.base import (
+    UPSERT_PARAMETERS,
     Event,
     Keyed,
     MemoryFold,
@@ -123,12 +124,17 @@ class StatsProjection(RowProjection):
     ) -> None:
         name = STATS.name(generation)
         increments = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in COUNTERS)
-        cursor.executemany(
-            f"INSERT INTO {name} (location_id, day, {', '.join(COUNTERS)})"
-            f" VALUES (?, ?, {', '.join('?' * len(COUNTERS))})"
-            f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}",
-            [(*key, *(delta.get(c, 0) for c in COUNTERS)) for key, delta in deltas.items()],
-        )
+        rows = [(*key, *(delta.get(c, 0) for c in COUNTERS)) for key, delta in deltas.items()]
+        marks = f"(?, ?, {', '.join('?' * len(COUNTERS))})"
+        per_chunk = max(1, UPSERT_PARAMETERS // (2 + len(COUNTERS)))
+        for start in range(0, len(rows), per_chunk):  # one statement per chunk, each day once
+            chunk = rows[start : start + per_chunk]
+            cursor.execute(
+                f"INSERT INTO {name} (location_id, day, {', '.join(COUNTERS)})"
+                f" VALUES {', '.join([marks] * len(chunk))}"
+                f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}",
+                [value for row in chunk for value in row],
+            )
         # A day whose last appointment moved away reads as no row; deleting it keeps the
         # table the same however the log was batched, so a rebuild finds no difference.
         emptied = [key for key, delta in deltas.items() if delta.get("total", 0) < 0]
