@@ -104,7 +104,12 @@ class ReadModel:
     ) -> Outcome[Appointment]:
         with occurring_at(at):
             return self.app.move_appointment(
-                ident, to_status, reason, expected_version=self.version(ident), stamp=DESK
+                ident,
+                to_status,
+                reason,
+                expected_version=self.version(ident),
+                stamp=DESK,
+                allow_overlap=True,  # a reopening may hold staff someone took meanwhile
             )
 
     def walk(self, ident: UUID, *steps: tuple[str, datetime]) -> None:
