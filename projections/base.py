@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -45,6 +45,24 @@ def topics(*classes: type) -> tuple[str, ...]:
 
 #: The most parameters one upsert statement binds (SQLite's limit was 999 before 3.32).
 UPSERT_PARAMETERS = 900
+
+
+def upsert_rows(
+    cursor: Cursor, values: Sequence[tuple[Any, ...]], statement: Callable[[int], str]
+) -> None:
+    """Upserts ``values`` (each key once) with ``statement(n)``, an upsert of ``n`` rows.
+
+    A few rows (a runner's round) are one statement: one round trip instead of one a row. More
+    than one statement holds (a rebuild's batch) go through ``executemany``, which psycopg
+    pipelines with one prepared statement: a rebuild's batches were a fifth slower as long
+    statements of many rows (docs/BENCHMARKS.md, "The runner at moderate load").
+    """
+    if not values:
+        return
+    if len(values) * len(values[0]) > UPSERT_PARAMETERS:
+        cursor.executemany(statement(1), values)
+    else:
+        cursor.execute(statement(len(values)), [value for row in values for value in row])
 
 
 @dataclass(frozen=True)
@@ -96,10 +114,7 @@ class Table:
             return
         latest = {tuple(row[c] for c in self.columns[: self.key]): row for row in rows}
         values = [tuple(row[c] for c in self.columns) for row in latest.values()]
-        per_chunk = max(1, UPSERT_PARAMETERS // len(self.columns))
-        for start in range(0, len(values), per_chunk):
-            chunk = values[start : start + per_chunk]
-            cursor.execute(self._upsert(generation, len(chunk)), [v for row in chunk for v in row])
+        upsert_rows(cursor, values, lambda count: self._upsert(generation, count))
 
     def _upsert(self, generation: int, count: int) -> str:
         pkey = ", ".join(self.columns[: self.key])

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 from domain import status as st
 from domain.appointment import Appointment
 from projections.base import (
-    UPSERT_PARAMETERS,
     Event,
     Keyed,
     MemoryFold,
@@ -19,6 +18,7 @@ from projections.base import (
     RowProjection,
     Table,
     parse_utc_text,
+    upsert_rows,
 )
 from projections.board.projection import BoardProjection
 from storage.sql import Cursor
@@ -126,15 +126,13 @@ class StatsProjection(RowProjection):
         increments = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in COUNTERS)
         rows = [(*key, *(delta.get(c, 0) for c in COUNTERS)) for key, delta in deltas.items()]
         marks = f"(?, ?, {', '.join('?' * len(COUNTERS))})"
-        per_chunk = max(1, UPSERT_PARAMETERS // (2 + len(COUNTERS)))
-        for start in range(0, len(rows), per_chunk):  # one statement per chunk, each day once
-            chunk = rows[start : start + per_chunk]
-            cursor.execute(
-                f"INSERT INTO {name} (location_id, day, {', '.join(COUNTERS)})"
-                f" VALUES {', '.join([marks] * len(chunk))}"
-                f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}",
-                [value for row in chunk for value in row],
-            )
+        upsert_rows(  # each day once: the deltas are keyed by it
+            cursor,
+            rows,
+            lambda count: f"INSERT INTO {name} (location_id, day, {', '.join(COUNTERS)})"
+            f" VALUES {', '.join([marks] * count)}"
+            f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}",
+        )
         # A day whose last appointment moved away reads as no row; deleting it keeps the
         # table the same however the log was batched, so a rebuild finds no difference.
         emptied = [key for key, delta in deltas.items() if delta.get("total", 0) < 0]
