@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from application.base import Outcome
 from application.statusboard import StatusBoard
 from benchmarks.load.cpu import per_unit
 from benchmarks.load.pool import Answer, Connection
 from domain import status as st
+from domain.appointment import Appointment
 from domain.stamp import Stamp
 from storage.eventstore import StoreOptions, store_env
 
@@ -39,6 +41,20 @@ class Card:
         if st.needs_reason(self.status):
             body["reason"] = "Benchmark: reopened"
         return body
+
+
+def move_once(app: StatusBoard, card: Card, stamp: Stamp) -> Outcome[Appointment]:
+    """The card's next move, straight through the application; the card follows it."""
+    move = card.next_move()
+    outcome = app.move_appointment(
+        UUID(card.id),
+        move["to_status"],
+        move.get("reason"),
+        expected_version=move["expected_version"],
+        stamp=stamp,
+    )
+    card.status, card.version = outcome.aggregate.status, outcome.version
+    return outcome
 
 
 def http_mover(cards: list[list[Card]]) -> Callable[[int], Callable[[Connection], Answer]]:
@@ -164,16 +180,7 @@ def _move_in_threads(
             started = time.monotonic()
             if started >= end:
                 break
-            card = mine[turn % len(mine)]
-            move = card.next_move()
-            outcome = app.move_appointment(
-                UUID(card.id),
-                move["to_status"],
-                move.get("reason"),
-                expected_version=move["expected_version"],
-                stamp=stamp,
-            )
-            card.status, card.version = outcome.aggregate.status, outcome.version
+            move_once(app, mine[turn % len(mine)], stamp)
             if started >= begin:
                 measured.append((time.monotonic() - started) * 1000)
         with lock:

@@ -31,7 +31,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import psutil
 
@@ -42,7 +41,7 @@ from benchmarks.load.lag import Sampler, move_lags
 from benchmarks.load.report import percentile
 from benchmarks.load.run import location_names, seeded_days
 from benchmarks.load.stack import Seed, prepare, scratch_database, stop_on_sigterm
-from benchmarks.moves import Card
+from benchmarks.moves import Card, move_once
 from domain.stamp import Stamp
 from storage.eventstore import StoreOptions, store_env
 
@@ -86,16 +85,8 @@ def _statements(path: Path) -> dict[str, int]:
 
 
 def _move(app: StatusBoard, card: Card, stamp: Stamp) -> Sample:
-    move = card.next_move()
     before = time.time()
-    outcome = app.move_appointment(
-        UUID(card.id),
-        move["to_status"],
-        move.get("reason"),
-        expected_version=move["expected_version"],
-        stamp=stamp,
-    )
-    card.status, card.version = outcome.aggregate.status, outcome.version
+    outcome = move_once(app, card, stamp)
     return [before, "move", (time.time() - before) * 1000, 200, outcome.position]
 
 
