@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from adapters import openapi
 from adapters.api.operation import Operation, operation
 from adapters.errors import NotReadyError
+from adapters.metrics import METRICS
 from adapters.restored import projections_ahead
 from adapters.runtime import components
 from adapters.schemas import HealthSchema, ReadySchema
@@ -68,7 +69,7 @@ def metrics() -> Response:
     with contextlib.suppress(StorageUnavailableError):
         # The projection gauges ask this worker's read side: build it if no request has yet.
         components()
-    registry = current_app.extensions["statusboard_metrics"].registry
+    registry = current_app.extensions[METRICS].registry
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 

@@ -54,8 +54,8 @@ def upsert_rows(
 
     A few rows (a runner's round) are one statement: one round trip instead of one a row. More
     than one statement holds (a rebuild's batch) go through ``executemany``, which psycopg
-    pipelines with one prepared statement: a rebuild's batches were a fifth slower as long
-    statements of many rows (docs/BENCHMARKS.md, "The runner at moderate load").
+    pipelines with one prepared statement, faster for many rows (docs/BENCHMARKS.md, "Rebuild
+    throughput, kept").
     """
     if not values:
         return

@@ -31,8 +31,8 @@ logger = logging.getLogger("statusboard.projections")
 #: PostgreSQL: the batch with the head, BEGIN, every member's position moved, COMMIT, and each
 #: read model's loading and writing) is shared by the events instead of paid for every save.
 #: A catch-up that took longer is followed at once: what arrived while it ran has waited long
-#: enough. (15 and 20 ms were measured: a tenth less runner CPU a move at 200 moves/s, for a
-#: board lag p50 5 to 11 ms longer.)
+#: enough. Longer gathers trade lag for runner CPU (docs/BENCHMARKS.md, "The runner at moderate
+#: load").
 GATHER_SECONDS = 0.01
 
 

@@ -103,7 +103,7 @@ class SharedLog(threading.Thread):
                 members = list(self._members.values())
             try:
                 moved, full = self._round(members)
-            except BaseException as error:  # the members' own workers meet it again, and say so
+            except Exception as error:  # the members' own workers meet it again, and say so
                 self._send_back(members, error)
                 return done
             done += moved

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from adapters.api.operation import API_PREFIX, Operation, operation
 from adapters.caller_limit import CallerLimit
 from adapters.client_metrics import routes
+from adapters.metrics import METRICS
 from adapters.schemas.client_metrics import ClientMetricsSchema
 
 bp = Blueprint("client_metrics", __name__, url_prefix=API_PREFIX)
@@ -50,7 +51,7 @@ def record(body: dict[str, Any]) -> Response:
     16 KiB; 30 reports a minute per token. Nothing is stored: they are counted in
     statusboard_client_request_duration_seconds, statusboard_client_errors_total and
     statusboard_client_retries_total."""
-    metrics = current_app.extensions["statusboard_metrics"]
+    metrics = current_app.extensions[METRICS]
     metrics.client.record(body["samples"], routes(current_app, API_PREFIX))
     answer = Response(status=204)
     del answer.headers["Content-Type"]  # no content, so no type of it
