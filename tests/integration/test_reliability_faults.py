@@ -37,8 +37,10 @@ FACTOR = max(1, int(os.environ.get("STATUSBOARD_STRESS_FACTOR", "1")))
 BLIPS = 4 * FACTOR
 MOVERS = 4
 CARDS = 10
+# Each kill waits (up to 5 s) for its backend to end, as a server going away does: by the time
+# the statement returns, every killed connection has been told and a pool's check can see it.
 TERMINATE = (
-    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+    "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
 )
 
