@@ -190,10 +190,15 @@ class MoveUser(Desk):
     @tag("move")
     @task
     def move_a_card(self) -> None:
-        if not self.cards or self.moves % _option(self, "sb_refresh_every") == 0:
+        every = _option(self, "sb_refresh_every")
+        if not self.cards or self.moves % every == 0:
             self.cards = self.board(*self.spot())
             if not self.cards:
                 return
+            if not self.moves:
+                # Each client refreshes at its own point of the cycle, as desks do: paced clients
+                # started together would otherwise all read their boards in the same second.
+                self.moves = random.randrange(every)
         self.moves += 1
         card = random.choice(self.cards)
         self.move(card)
