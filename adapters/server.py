@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -42,15 +43,21 @@ def niced(nice: int) -> Callable[[Any, Any], None]:
     return post_fork
 
 
-def worker_ready(settle: bool) -> Callable[[Any], None]:
+def worker_ready(settle: bool, switch_ms: float | None = None) -> Callable[[Any], None]:
     """gunicorn's ``post_worker_init`` hook: once the worker has loaded the app, its garbage
-    collections are timed and, with ``settle``, what it loaded is frozen out of their way."""
+    collections are timed and, with ``settle``, what it loaded is frozen out of their way.
+
+    ``switch_ms`` is how long one of the worker's threads may run before another that waits for
+    the interpreter lock is let in (``sys.setswitchinterval``): the wait of a thread whose
+    database answer has arrived while another thread computes."""
 
     def post_worker_init(worker: Any) -> None:
         app: Flask = worker.wsgi
         collections_gc.time_collections(app.extensions[METRICS].gc_pauses)
         if settle:
             collections_gc.settle_heap()
+        if switch_ms is not None:
+            sys.setswitchinterval(switch_ms / 1000)
 
     return post_worker_init
 

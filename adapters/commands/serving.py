@@ -19,6 +19,9 @@ from storage.urls import is_postgres
 DEFAULT_THREADS = 8
 #: How far below the projection runner's the web workers' CPU priority is (nice levels).
 DEFAULT_WORKER_NICE = 5
+#: How long a web worker's thread may hold the interpreter lock while another waits for it
+#: (Python's own default is 5 ms; docs/BENCHMARKS.md, "The interpreter's switch interval").
+DEFAULT_SWITCH_INTERVAL_MS = 1.0
 
 LOCAL_ADMIN = "local-admin"
 
@@ -86,6 +89,13 @@ def _fresh_local_admin(tokens: TokenStore) -> str:
     show_default=True,
     help="Each worker freezes what it loaded out of the garbage collector's way.",
 )
+@click.option(
+    "--switch-interval",
+    default=DEFAULT_SWITCH_INTERVAL_MS,
+    show_default=True,
+    type=click.FloatRange(0.1, 100),
+    help="How long (ms) a worker's thread may hold the interpreter while others wait for it.",
+)
 @click.option("--no-runner", is_flag=True, help="PostgreSQL: do not start a projection runner.")
 @with_appcontext
 def serve(
@@ -96,6 +106,7 @@ def serve(
     worker_nice: int,
     reuse_port: bool,
     settle_heap: bool,
+    switch_interval: float,
     no_runner: bool,
 ) -> None:
     """Production server (gunicorn); with PostgreSQL, also a supervised projection runner."""
@@ -109,7 +120,7 @@ def serve(
         "timeout": timeout,
         "post_fork": niced(worker_nice),
         "reuse_port": reuse_port,
-        "post_worker_init": worker_ready(settle=settle_heap),
+        "post_worker_init": worker_ready(settle=settle_heap, switch_ms=switch_interval),
     }
     with shared_across_processes():
         supervisor = None

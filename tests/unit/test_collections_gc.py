@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,10 +19,12 @@ from adapters.server import worker_ready
 @pytest.fixture(autouse=True)
 def collector_as_it_was() -> Iterator[None]:
     callbacks, threshold = list(gc.callbacks), gc.get_threshold()
+    switch = sys.getswitchinterval()
     yield
     gc.callbacks[:] = callbacks
     gc.set_threshold(*threshold)
     gc.unfreeze()
+    sys.setswitchinterval(switch)
 
 
 def pauses(metrics: Metrics, generation: int) -> float | None:
@@ -71,3 +74,10 @@ class TestWorkerReady:
         worker_ready(settle=True)(Worker(app))
 
         assert gc.get_freeze_count() > 0
+
+    def test_it_lets_a_waiting_thread_in_after_the_switch_interval_it_is_given(self) -> None:
+        app = create_app({"database_url": "memory://", "auth": False})
+
+        worker_ready(settle=False, switch_ms=1.0)(Worker(app))
+
+        assert sys.getswitchinterval() == pytest.approx(0.001)
