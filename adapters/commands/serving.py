@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -65,34 +67,35 @@ def _fresh_local_admin(tokens: TokenStore) -> str:
     return tokens.issue(LOCAL_ADMIN, "admin")[1]
 
 
+def shown(*names: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option whose default ``--help`` shows."""
+    return click.option(*names, show_default=True, **attrs)
+
+
 @click.command("serve")
-@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="host:port")
+@shown("--bind", default="127.0.0.1:8000", help="host:port")
 @click.option("--workers", type=click.IntRange(1, 64), help="Default: one per core, 2 to 8.")
-@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64))
-@click.option("--timeout", default=30, show_default=True, type=int, help="Worker timeout (s).")
-@click.option(
+@shown("--threads", default=DEFAULT_THREADS, type=click.IntRange(1, 64))
+@shown("--timeout", default=30, type=int, help="Worker timeout (s).")
+@shown(
     "--worker-nice",
     default=DEFAULT_WORKER_NICE,
-    show_default=True,
     type=click.IntRange(0, 19),
     help="Lower the web workers' CPU priority by this much (0: as the runner's).",
 )
-@click.option(
+@shown(
     "--reuse-port/--shared-socket",
     default=True,
-    show_default=True,
     help="A listening socket per worker, balanced by the kernel (Linux), or one they share.",
 )
-@click.option(
+@shown(
     "--settle-heap/--no-settle-heap",
     default=True,
-    show_default=True,
     help="Each worker freezes what it loaded out of the garbage collector's way.",
 )
-@click.option(
+@shown(
     "--switch-interval",
     default=DEFAULT_SWITCH_INTERVAL_MS,
-    show_default=True,
     type=click.FloatRange(0.1, 100),
     help="How long (ms) a worker's thread may hold the interpreter while others wait for it.",
 )
