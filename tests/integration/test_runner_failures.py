@@ -10,23 +10,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from domain.appointment import Appointment
-from projections.base import Projection, Row
 from projections.board import BoardProjection
 from projections.runner import Runner
+from tests.integration.runner_support import PoisonedBoard, Runners
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 
 #: For behaviour no store changes: run on the embedded stores only, keeping PostgreSQL runs few.
 WITHOUT_POSTGRES = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
-
-
-class PoisonedBoard(BoardProjection):
-    """The board, unable to fold a notes edit that reads "poison"."""
-
-    def fold(self, row: Row | None, event: Any) -> Row:
-        if isinstance(event, Appointment.NotesEdited) and event.notes == "poison":
-            raise ValueError("cannot fold this")
-        return super().fold(row, event)
 
 
 @pytest.fixture
@@ -44,17 +34,9 @@ def model(database_url: str) -> Iterator[ReadModel]:
 @pytest.fixture
 def run() -> Iterator[Any]:
     """Starts runners over given projections; stops them after the test."""
-    started: list[Runner] = []
-
-    def start(model: ReadModel, board: Projection) -> Runner:
-        projections = [board, model.projections["stats"], model.projections["services"]]
-        started.append(Runner(model.app, model.store, projections, model.url, poll_interval=0.1))
-        started[-1].start()
-        return started[-1]
-
-    yield start
-    for runner in started:
-        runner.stop()
+    runners = Runners(poll_interval=0.1)
+    yield runners.start
+    runners.stop()
 
 
 @pytest.fixture

@@ -6,28 +6,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
-from domain.appointment import Appointment
-from projections.base import Row
-from projections.board import BoardProjection
 from projections.follower import Follower
 from projections.runner import Runner
 from projections.shared import Member, SharedLog
 from storage.leadership import leadership_for
+from tests.integration.runner_support import PoisonedBoard, Runners
 from tests.integration.test_projection_harness import DAY, LOCATION, ReadModel
 from tests.integration.test_runner_round_trips import Statements
-
-
-class PoisonedBoard(BoardProjection):
-    """The board, unable to fold a notes edit that reads "poison"."""
-
-    def fold(self, row: Row | None, event: Any) -> Row:
-        if isinstance(event, Appointment.NotesEdited) and event.notes == "poison":
-            raise ValueError("cannot fold this")
-        return super().fold(row, event)
 
 
 def eventually(check: Callable[[], bool], timeout: float = 10) -> None:
@@ -54,21 +42,9 @@ def at_head(model: ReadModel, *names: str) -> bool:
 @pytest.fixture
 def start(model: ReadModel) -> Iterator[Callable[..., Runner]]:
     """Starts a runner over the board (or the one given), stats and services."""
-    started: list[Runner] = []
-
-    def start_runner(board: BoardProjection | None = None) -> Runner:
-        projections = [
-            board or model.projections["board"],
-            model.projections["stats"],
-            model.projections["services"],
-        ]
-        started.append(Runner(model.app, model.store, projections, model.url, poll_interval=0.05))
-        started[-1].start()
-        return started[-1]
-
-    yield start_runner
-    for runner in started:
-        runner.stop()
+    runners = Runners(poll_interval=0.05)
+    yield lambda board=None: runners.start(model, board)
+    runners.stop()
 
 
 class TestProjectionsCaughtUp:
