@@ -21,7 +21,8 @@ from storage.sql import SqlStore
 from storage.urls import MEMORY_URL, is_postgres, sqlite_path
 
 LOCK_CLASS = 23306  # the first key of our advisory locks; the second is the projection's hash
-_KEY = "?, hashtext(?) & 2147483647"
+#: The lock of a projection, for psycopg: the class and the projection's name hashed.
+_KEY = "%s, hashtext(%s) & 2147483647"
 
 
 class Leadership(Protocol):
@@ -45,7 +46,7 @@ class PostgresLeadership:
         if self.connection is None or self.connection.closed:
             self.connection = self.store.connect()
         row = self.connection.execute(
-            "SELECT pg_try_advisory_lock(%s, hashtext(%s) & 2147483647)", (LOCK_CLASS, self.name)
+            f"SELECT pg_try_advisory_lock({_KEY})", (LOCK_CLASS, self.name)
         ).fetchone()
         self.holding = bool(row and row[0])
         self.checked = time.monotonic()
@@ -80,7 +81,7 @@ class PostgresLeadership:
             with contextlib.suppress(psycopg.Error):
                 if holding and not self.connection.closed:
                     self.connection.execute(
-                        "SELECT pg_advisory_unlock(%s, hashtext(%s) & 2147483647)",
+                        f"SELECT pg_advisory_unlock({_KEY})",
                         (LOCK_CLASS, self.name),
                     )
                 self.connection.close()
