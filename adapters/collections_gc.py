@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import deque
 from typing import Any
 
 from prometheus_client import Histogram
@@ -19,18 +20,36 @@ from prometheus_client import Histogram
 YOUNG_THRESHOLD = 10_000
 
 
-def time_collections(pauses: Histogram) -> None:
-    """Each collection of this process is observed in ``pauses`` by its generation."""
-    started = [0.0]
+class CollectionTimes:
+    """Each collection's generation and duration, kept by the collector's callback and observed
+    in ``pauses`` by ``flush``. A collection starts wherever an allocation crosses a threshold,
+    also inside prometheus_client while it holds its (not reentrant) lock: observing there, the
+    callback would wait for a lock its own thread holds, and the worker would hang."""
 
-    def observe(phase: str, info: dict[str, Any]) -> None:
+    def __init__(self, pauses: Histogram) -> None:
+        self.pauses = pauses
+        self.pending: deque[tuple[int, float]] = deque()
+        self.started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
         # A collection runs on one thread, holding the interpreter lock, start to stop.
         if phase == "start":
-            started[0] = time.perf_counter()
+            self.started = time.perf_counter()
         else:
-            pauses.labels(str(info["generation"])).observe(time.perf_counter() - started[0])
+            self.pending.append((info["generation"], time.perf_counter() - self.started))
 
-    gc.callbacks.append(observe)
+    def flush(self) -> None:
+        """Observes the collections kept so far (call it where no metric's lock is held)."""
+        while self.pending:
+            generation, seconds = self.pending.popleft()
+            self.pauses.labels(str(generation)).observe(seconds)
+
+
+def time_collections(pauses: Histogram) -> CollectionTimes:
+    """Each collection of this process is kept, to be observed in ``pauses`` at ``flush``."""
+    times = CollectionTimes(pauses)
+    gc.callbacks.append(times)
+    return times
 
 
 def settle_heap() -> None:

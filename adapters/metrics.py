@@ -25,6 +25,7 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 from prometheus_client.registry import Collector
 
 from adapters.client_metrics import ClientMetrics
+from adapters.collections_gc import CollectionTimes
 from adapters.request_clock import Pool, time_checkouts
 from adapters.runtime import Components, Runtime
 
@@ -127,6 +128,8 @@ class Metrics:
             registry=own,
             buckets=PHASE_BUCKETS,
         )
+        #: This worker's collections, kept until a request's end observes them (``server.py``).
+        self.collections: CollectionTimes | None = None
         self.gc_pauses = Histogram(
             "statusboard_gc_pause_seconds",
             "Garbage collections of the web workers (every thread waits), by generation.",

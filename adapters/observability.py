@@ -89,6 +89,8 @@ def _done(metrics: Metrics) -> None:
 
 
 def _finish(metrics: Metrics, response: Response) -> Response:
+    if metrics.collections is not None:
+        metrics.collections.flush()
     response.headers[headers.REQUEST_ID] = request_id()
     # Which of the server's processes answered: how clients and load tests see the balance.
     response.headers[headers.WORKER] = str(os.getpid())

@@ -53,7 +53,8 @@ def worker_ready(settle: bool, switch_ms: float | None = None) -> Callable[[Any]
 
     def post_worker_init(worker: Any) -> None:
         app: Flask = worker.wsgi
-        collections_gc.time_collections(app.extensions[METRICS].gc_pauses)
+        metrics = app.extensions[METRICS]
+        metrics.collections = collections_gc.time_collections(metrics.gc_pauses)
         if settle:
             collections_gc.settle_heap()
         if switch_ms is not None:
