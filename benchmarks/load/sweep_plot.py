@@ -1,8 +1,16 @@
 """The sweep's plot: p50/p95/p99 of moves and board reads against the offered load, at the
-clients (solid) and at the server (dashed), with the knee marked."""
+clients (solid) and at the server (dashed), with the knee marked.
+
+    python -m benchmarks.load.sweep_plot OUT.png benchmarks/results/sweep-a-*.json
+
+redraws sweeps already run, and prints their table: several files are taken as repeats of one
+sweep, so sweeps of two configurations run in turn are summarised each as one.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from benchmarks.load.sweep_figures import paced_steps
+from benchmarks.load.sweep_figures import knee, medians, paced_steps, print_steps
 
 QUANTILES = {"p50": "tab:green", "p95": "tab:orange", "p99": "tab:red"}
 
@@ -64,10 +72,36 @@ def plot_sweep(results: dict[str, Any], path: Path, loadgen: str, dpi: int = 80)
     plt.close(figure)
 
 
-if __name__ == "__main__":
-    import json
-    import sys
+def merged(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several sweeps' results as one, each sweep's steps a repeat of its own: sweeps run apart
+    (interleaved with another configuration's, so both meet the same neighbours) summarised
+    as if run with ``--repeats``."""
+    steps = [
+        {**step, "repeat": index}
+        for index, results in enumerate(found)
+        for step in results["steps"]
+    ]
+    loadgens = sorted({step["loadgen"] for step in steps})
+    middles = medians(steps)
+    return {
+        "meta": {**found[0]["meta"], "merged": len(found)},
+        "steps": steps,
+        "medians": middles,
+        "knee": {gen: knee(middles, gen) for gen in loadgens},
+    }
 
-    # python -m benchmarks.load.sweep_plot RESULTS.json OUT.png [LOADGEN]: redraw a sweep.
-    found = json.loads(Path(sys.argv[1]).read_text())
-    plot_sweep(found, Path(sys.argv[2]), sys.argv[3] if sys.argv[3:] else "taskset")
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Redraw sweeps: the medians of one or more.")
+    parser.add_argument("plot", type=Path, help="where to draw it (e.g. docs/img/...)")
+    parser.add_argument("results", type=Path, nargs="+", help="benchmarks/results/sweep-*.json")
+    parser.add_argument("--loadgen", default="taskset")
+    args = parser.parse_args(argv)
+    results = merged([json.loads(path.read_text()) for path in args.results])
+    print_steps(results)
+    plot_sweep(results, args.plot, args.loadgen)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
