@@ -37,7 +37,7 @@ from benchmarks.load.run import (
     settle,
 )
 from benchmarks.load.stack import Stack, local_stack, stop_on_sigterm
-from benchmarks.load.sweep_figures import knee, medians, print_steps
+from benchmarks.load.sweep_figures import print_steps, summarised
 from benchmarks.load.sweep_plot import plot_sweep
 
 RATES = (50, 100, 200, 400)
@@ -134,8 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"repeat {repeat + 1}: {run.name}, loadgen {args.loadgen_}", flush=True)
                     step = measured(stack, run, args.seconds, args, out)
                     results["steps"].append({"repeat": repeat, **step})
-    results["medians"] = medians(results["steps"])
-    results["knee"] = {gen: knee(results["medians"], gen) for gen in loadgens}
+    results.update(summarised(results["steps"]))
     out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))
     print_steps(results)
     for path in [out.with_suffix(".png"), *([args.plot] if args.plot else [])]:

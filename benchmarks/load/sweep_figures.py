@@ -46,6 +46,13 @@ def medians(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+def summarised(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The steps' medians over their repeats, and the knee of each load generator's."""
+    middles = medians(steps)
+    loadgens = dict.fromkeys(step["loadgen"] for step in steps)
+    return {"medians": middles, "knee": {gen: knee(middles, gen) for gen in loadgens}}
+
+
 def paced_steps(middles: list[dict[str, Any]], loadgen: str) -> list[dict[str, Any]]:
     chosen = [m for m in middles if m["loadgen"] == loadgen and m.get("offered")]
     return sorted(chosen, key=lambda m: m["offered"])

@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from benchmarks.load.sweep_figures import knee, medians, paced_steps, print_steps
+from benchmarks.load.sweep_figures import paced_steps, print_steps, summarised
 
 QUANTILES = {"p50": "tab:green", "p95": "tab:orange", "p99": "tab:red"}
 
@@ -81,14 +81,7 @@ def merged(found: list[dict[str, Any]]) -> dict[str, Any]:
         for index, results in enumerate(found)
         for step in results["steps"]
     ]
-    loadgens = sorted({step["loadgen"] for step in steps})
-    middles = medians(steps)
-    return {
-        "meta": {**found[0]["meta"], "merged": len(found)},
-        "steps": steps,
-        "medians": middles,
-        "knee": {gen: knee(middles, gen) for gen in loadgens},
-    }
+    return {"meta": {**found[0]["meta"], "merged": len(found)}, "steps": steps, **summarised(steps)}
 
 
 def main(argv: list[str] | None = None) -> int:
