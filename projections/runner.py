@@ -119,6 +119,8 @@ class ProjectionWorker(threading.Thread):
                 return
             except TRANSIENT_ERRORS as error:
                 logger.warning("projection %s will retry: %s", self.projection_name, error)
+            if self.stopping.is_set():  # a stop during the pause set the wake cleared above
+                break
             self.wake.wait(self.poll_interval)
         self._leave_shared()
         self.leadership.release()
@@ -228,6 +230,8 @@ class Runner:
         """Stops every thread within ``timeout`` in all; returns the names of any still running."""
         self.stopping.set()
         self.wake()
+        if self.listener is not None:
+            self.listener.interrupt()
         with contextlib.suppress(ValueError):
             self.app.save_listeners.remove(self.wake)
         deadline = time.monotonic() + timeout

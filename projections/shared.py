@@ -91,6 +91,8 @@ class SharedLog(threading.Thread):
             started = time.monotonic()
             if self.catch_up():
                 busy_until = started + self.gather
+            if self.stopping.is_set():  # a stop during the pause set the wake cleared above
+                break
             self.wake.wait(self.poll_interval)
         with self._lock:
             self._members.clear()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import selectors
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,9 +16,17 @@ from storage.postgres import PostgresStore
 
 logger = logging.getLogger("statusboard.projections")
 
+#: The longest a wait for a notification lasts before the stop is looked at again, should an
+#: interruption ever be missed; ``interrupt`` ends the wait at once.
+RECHECK_SECONDS = 1.0
+
 
 class NotifyListener(threading.Thread):
-    """Calls ``wake`` on PostgreSQL NOTIFY; reconnects when its connection dies."""
+    """Calls ``wake`` on PostgreSQL NOTIFY; reconnects when its connection dies.
+
+    It waits on its connection's socket and on a pipe of its own, so ``interrupt`` (after
+    ``stopping`` is set) ends the wait at once rather than at the next timeout.
+    """
 
     def __init__(
         self,
@@ -27,20 +38,39 @@ class NotifyListener(threading.Thread):
         super().__init__(name="projection-listener", daemon=True)
         self.store, self.channel, self.wake, self.stopping = store, channel, wake, stopping
         self.connection: psycopg.Connection[Any] | None = None
+        self._interrupted, self._interrupt = os.pipe()
+        os.set_blocking(self._interrupt, False)
+
+    def interrupt(self) -> None:
+        """Ends the current wait, so that a stop is seen at once."""
+        with contextlib.suppress(OSError):  # already interrupted, or closed with the thread
+            os.write(self._interrupt, b"!")
 
     def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._listen()
-            except psycopg.Error as error:
-                logger.warning("LISTEN connection lost (%s); polling until it is back", error)
-                self.stopping.wait(1.0)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    self._listen()
+                except psycopg.Error as error:
+                    logger.warning("LISTEN connection lost (%s); polling until it is back", error)
+                    self.stopping.wait(1.0)
+        finally:
+            os.close(self._interrupted)
+            os.close(self._interrupt)
 
     def _listen(self) -> None:
-        with self.store.connect() as connection:
+        with self.store.connect() as connection, selectors.DefaultSelector() as selector:
             self.connection = connection
             connection.execute(f'LISTEN "{self.channel}"')
             self.wake()  # anything saved while we were not listening
+            selector.register(connection.fileno(), selectors.EVENT_READ)
+            selector.register(self._interrupted, selectors.EVENT_READ)
             while not self.stopping.is_set():
-                for _ in connection.notifies(timeout=0.2, stop_after=1):
+                if not selector.select(RECHECK_SECONDS):
+                    continue
+                # Whatever has arrived, at once; a connection that died raises here.
+                arrived = 0
+                for _ in connection.notifies(timeout=0.0):
+                    arrived += 1
+                if arrived:
                     self.wake()

@@ -129,9 +129,11 @@ class StatsProjection(RowProjection):
         upsert_rows(  # each day once: the deltas are keyed by it
             cursor,
             rows,
-            lambda count: f"INSERT INTO {name} (location_id, day, {', '.join(COUNTERS)})"
-            f" VALUES {', '.join([marks] * count)}"
-            f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}",
+            lambda count: (
+                f"INSERT INTO {name} (location_id, day, {', '.join(COUNTERS)})"
+                f" VALUES {', '.join([marks] * count)}"
+                f" ON CONFLICT (location_id, day) DO UPDATE SET {increments}"
+            ),
         )
         # A day whose last appointment moved away reads as no row; deleting it keeps the
         # table the same however the log was batched, so a rebuild finds no difference.

@@ -9,6 +9,7 @@ from contextlib import closing
 import psycopg
 import pytest
 
+import storage.notify
 from application.statusboard import StatusBoard
 from projections.runner import Runner
 from storage.eventstore import store_env
@@ -113,6 +114,16 @@ class TestNotify:
         positions = [book_elsewhere(writer) for _ in range(3)]
 
         assert projected(model, positions[-1])
+
+    def test_a_stop_ends_the_wait_for_a_notification_at_once(
+        self, model: ReadModel, runners: list[Runner], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(storage.notify, "RECHECK_SECONDS", NEVER)
+        runner = start_runner(model, NEVER)
+        wait_for_listener(model.url)
+
+        assert runner.stop(timeout=3.0) == []
+        assert listening_backends(model.url) == []
 
 
 class TestPolling:

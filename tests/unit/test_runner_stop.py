@@ -1,0 +1,97 @@
+"""A stop that comes while a runner's thread pauses to gather more events ends that thread.
+
+The pause waits on the stop event, and the wake the stop also sets is cleared right after it;
+the thread must then see the stop before it waits for the next wake (as long as the poll).
+"""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import projections.runner
+from projections.runner import ProjectionWorker
+from projections.shared import SharedLog
+
+#: Longer than the test waits: a thread waiting this long has missed the stop.
+NEVER = 60.0
+
+
+class Stopping(threading.Event):
+    """The stop event, telling the test when a thread pauses on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.paused.set()
+        return super().wait(timeout)
+
+
+class Reading(SharedLog):
+    """A shared log whose every read moves something, so each is followed by a gather."""
+
+    def catch_up(self) -> int:
+        return 0 if self.stopping.is_set() else 1
+
+
+class Holding:
+    """A leadership that is always held."""
+
+    def acquire(self) -> bool:
+        return True
+
+    def held(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+def stop_while_paused(thread: Any, stopping: Stopping) -> None:
+    thread.start()
+    thread.wake.set()  # read again: the last read moved something, so gather first
+    assert stopping.paused.wait(5.0)
+    stopping.set()  # as Runner.stop does: the stop, then the wake
+    thread.wake.set()
+    thread.join(5.0)
+    assert not thread.is_alive()
+
+
+def test_the_shared_log_stops_while_it_gathers() -> None:
+    stopping = Stopping()
+    log = Reading(
+        None,  # type: ignore[arg-type]  # not read: catch_up is the test's
+        None,  # type: ignore[arg-type]
+        stopping,
+        poll_interval=NEVER,
+        gather=NEVER,
+        batch_size=10,
+    )
+    stop_while_paused(log, stopping)
+
+
+def test_a_projection_following_on_its_own_stops_while_it_gathers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(projections.runner, "record_stop", lambda *args: None)
+    stopping = Stopping()
+    follower = SimpleNamespace(
+        projection=SimpleNamespace(name="board"),
+        store=None,
+        catch_up=lambda: not stopping.is_set(),
+        forget=lambda: None,
+        known=None,  # never joins a shared log
+    )
+    worker = ProjectionWorker(
+        follower,  # type: ignore[arg-type]
+        Holding(),  # type: ignore[arg-type]
+        stopping,
+        poll_interval=NEVER,
+        gather=NEVER,
+    )
+    stop_while_paused(worker, stopping)
