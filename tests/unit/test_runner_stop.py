@@ -21,11 +21,16 @@ NEVER = 60.0
 
 
 class Stopping(threading.Event):
-    """The stop event, telling the test when a thread pauses on it."""
+    """The stop event, telling the test when a thread has read and when it pauses on it."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.paused = threading.Event()
+        self.read, self.paused = threading.Event(), threading.Event()
+
+    def reads(self) -> int:
+        """A read that moved something (none once stopping)."""
+        self.read.set()
+        return 0 if self.is_set() else 1
 
     def wait(self, timeout: float | None = None) -> bool:
         self.paused.set()
@@ -36,7 +41,8 @@ class Reading(SharedLog):
     """A shared log whose every read moves something, so each is followed by a gather."""
 
     def catch_up(self) -> int:
-        return 0 if self.stopping.is_set() else 1
+        assert isinstance(self.stopping, Stopping)
+        return self.stopping.reads()
 
 
 class Holding:
@@ -54,6 +60,7 @@ class Holding:
 
 def stop_while_paused(thread: Any, stopping: Stopping) -> None:
     thread.start()
+    assert stopping.read.wait(5.0)  # read once: a wake set now ends the wait that follows
     thread.wake.set()  # read again: the last read moved something, so gather first
     assert stopping.paused.wait(5.0)
     stopping.set()  # as Runner.stop does: the stop, then the wake
@@ -83,7 +90,7 @@ def test_a_projection_following_on_its_own_stops_while_it_gathers(
     follower = SimpleNamespace(
         projection=SimpleNamespace(name="board"),
         store=None,
-        catch_up=lambda: not stopping.is_set(),
+        catch_up=lambda: bool(stopping.reads()),
         forget=lambda: None,
         known=None,  # never joins a shared log
     )
