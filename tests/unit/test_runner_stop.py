@@ -15,6 +15,7 @@ import pytest
 import projections.runner
 from projections.runner import ProjectionWorker
 from projections.shared import SharedLog
+from tests.unit.test_runner_gather import Leading
 
 #: Longer than the test waits: a thread waiting this long has missed the stop.
 NEVER = 60.0
@@ -43,19 +44,6 @@ class Reading(SharedLog):
     def catch_up(self) -> int:
         assert isinstance(self.stopping, Stopping)
         return self.stopping.reads()
-
-
-class Holding:
-    """A leadership that is always held."""
-
-    def acquire(self) -> bool:
-        return True
-
-    def held(self) -> bool:
-        return True
-
-    def release(self) -> None:
-        pass
 
 
 def stop_while_paused(thread: Any, stopping: Stopping) -> None:
@@ -96,7 +84,7 @@ def test_a_projection_following_on_its_own_stops_while_it_gathers(
     )
     worker = ProjectionWorker(
         follower,  # type: ignore[arg-type]
-        Holding(),  # type: ignore[arg-type]
+        Leading(),
         stopping,
         poll_interval=NEVER,
         gather=NEVER,
