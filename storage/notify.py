@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import selectors
+import socket
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +24,7 @@ RECHECK_SECONDS = 1.0
 class NotifyListener(threading.Thread):
     """Calls ``wake`` on PostgreSQL NOTIFY; reconnects when its connection dies.
 
-    It waits on its connection's socket and on a pipe of its own, so ``interrupt`` (after
+    It waits on its connection's socket and on a socket pair of its own, so ``interrupt`` (after
     ``stopping`` is set) ends the wait at once rather than at the next timeout.
     """
 
@@ -38,13 +38,15 @@ class NotifyListener(threading.Thread):
         super().__init__(name="projection-listener", daemon=True)
         self.store, self.channel, self.wake, self.stopping = store, channel, wake, stopping
         self.connection: psycopg.Connection[Any] | None = None
-        self._interrupted, self._interrupt = os.pipe()
-        os.set_blocking(self._interrupt, False)
+        # Sockets rather than a pipe's bare descriptors: writing to one closed with the thread
+        # fails, where a descriptor number may already belong to another file.
+        self._interrupted, self._interrupt = socket.socketpair()
+        self._interrupt.setblocking(False)
 
     def interrupt(self) -> None:
         """Ends the current wait, so that a stop is seen at once."""
         with contextlib.suppress(OSError):  # already interrupted, or closed with the thread
-            os.write(self._interrupt, b"!")
+            self._interrupt.send(b"!")
 
     def run(self) -> None:
         try:
@@ -55,8 +57,8 @@ class NotifyListener(threading.Thread):
                     logger.warning("LISTEN connection lost (%s); polling until it is back", error)
                     self.stopping.wait(1.0)
         finally:
-            os.close(self._interrupted)
-            os.close(self._interrupt)
+            self._interrupted.close()
+            self._interrupt.close()
 
     def _listen(self) -> None:
         with self.store.connect() as connection, selectors.DefaultSelector() as selector:
@@ -69,8 +71,5 @@ class NotifyListener(threading.Thread):
                 if not selector.select(RECHECK_SECONDS):
                     continue
                 # Whatever has arrived, at once; a connection that died raises here.
-                arrived = 0
-                for _ in connection.notifies(timeout=0.0):
-                    arrived += 1
-                if arrived:
+                if list(connection.notifies(timeout=0.0)):
                     self.wake()
