@@ -35,6 +35,11 @@ SEARCHES = ("", "", "", "cut", "massage", "gel", "check", "deluxe", "oil")
 CATEGORIES = ("", "", "", "hair", "nails", "skin", "clinic", "vehicle")
 #: Moves per board refresh, for a client that moves cards spread over the day.
 REFRESH_EVERY = 25
+#: How a paced user times its requests. "poisson": at random moments, exponentially spaced with
+#: the pace as their rate, so that many users together offer a Poisson stream, as independent
+#: desks do. "lockstep": one every 1/pace seconds (Locust's ``constant_throughput``); users started
+#: together then send together, every one of them within a fraction of that period.
+ARRIVALS = ("poisson", "lockstep")
 HOT_CARDS = 4
 
 _samples: list[list[Any]] = []
@@ -48,6 +53,12 @@ def _options(parser: Any) -> None:
     group.add_argument("--sb-days", default="", help="Comma-separated ISO days with cards")
     group.add_argument("--sb-samples", default="", help="Write every request here (JSON lines)")
     group.add_argument("--sb-pace", type=float, default=0.0, help="Requests/s per user; 0: none")
+    group.add_argument(
+        "--sb-arrivals",
+        choices=ARRIVALS,
+        default="poisson",
+        help="Paced users' timing: random (Poisson) or evenly spaced from a common start",
+    )
     group.add_argument("--sb-think", default="", help="Mixed think time 'low,high' in seconds")
     group.add_argument(
         "--sb-refresh-every", type=int, default=REFRESH_EVERY, help="Moves per board read"
@@ -180,12 +191,25 @@ class MoveUser(Desk):
 
     def wait_time(self) -> float:
         pace = _option(self, "sb_pace")
-        return constant_throughput(pace)(self) if pace else 0.0
+        if not pace:
+            return 0.0
+        if _option(self, "sb_arrivals") == "lockstep":
+            return constant_throughput(pace)(self)
+        # The next request's moment is drawn from the last one's, not from when its answer
+        # came: a slow answer does not slow the stream, and the user catches up after it.
+        self.next_at += random.expovariate(pace)
+        return max(0.0, self.next_at - time.monotonic())
 
     def on_start(self) -> None:
         super().on_start()
         self.cards: list[dict] = []
         self.moves = 0
+        pace = _option(self, "sb_pace")
+        self.next_at = time.monotonic()
+        if pace and _option(self, "sb_arrivals") == "poisson":
+            # Users are started together; each begins at its own first arrival.
+            self.next_at += random.expovariate(pace)
+            time.sleep(max(0.0, self.next_at - time.monotonic()))
 
     @tag("move")
     @task

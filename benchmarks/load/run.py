@@ -43,6 +43,8 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
 LOCUSTFILE = HERE / "locustfile.py"
 WARMUP = 2.0
+#: How paced users time their requests (the locustfile's ``--sb-arrivals``).
+ARRIVALS = ("poisson", "lockstep")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Run:
     lag_target: bool = False
     #: Moves per board read of a mover (the locustfile's default when 0).
     refresh_every: int = 0
+    #: Paced users' timing, of ARRIVALS.
+    arrivals: str = "poisson"
 
     @property
     def closed_loop(self) -> bool:
@@ -138,6 +142,8 @@ def run_one(
         str(samples_path),
         "--sb-pace",
         str(run.pace),
+        "--sb-arrivals",
+        run.arrivals,
         "--sb-think",
         run.think,
         *(["--sb-refresh-every", str(run.refresh_every)] if run.refresh_every else []),

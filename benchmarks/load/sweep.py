@@ -25,6 +25,7 @@ from typing import Any
 
 from benchmarks.load.histograms import Scrape, difference, figures, scrape
 from benchmarks.load.run import (
+    ARRIVALS,
     PROFILES,
     RESULTS,
     WARMUP,
@@ -52,7 +53,7 @@ LAUNCHERS = {
 }
 
 
-def paced(rate: int) -> Run:
+def paced(rate: int, arrivals: str = "poisson") -> Run:
     return Run(
         f"move@{rate}/s",
         "move",
@@ -61,6 +62,7 @@ def paced(rate: int) -> Run:
         pace=PACE,
         lag_target=True,
         refresh_every=REFRESH_EVERY,
+        arrivals=arrivals,
     )
 
 
@@ -80,6 +82,7 @@ def measured(stack: Stack, run: Run, seconds: float, args: Any, out: Path) -> di
     return {
         "name": run.name,
         "loadgen": args.loadgen_,
+        "arrivals": run.arrivals if run.pace else None,
         "users": run.users,
         "offered": round(run.users * run.pace) if run.pace else None,
         "achieved": {name: round(f["rate"], 1) for name, f in summary["endpoints"].items()},
@@ -105,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=25.0, help="measured seconds a step")
     parser.add_argument("--repeats", type=int, default=1, help="sweeps, one after another")
     parser.add_argument("--loadgens", default="taskset", help=f"of {', '.join(LAUNCHERS)}")
+    parser.add_argument(
+        "--arrivals",
+        default="poisson",
+        help=f"paced users' timing, of {', '.join(ARRIVALS)}; several are run in turn",
+    )
     parser.add_argument("--ceilings", action="store_true", help="closed-loop move and board too")
     parser.add_argument("--serve", default="", help="options of `statusboard serve`, quoted")
     parser.add_argument("--label", default="", help="a word for the file names")
@@ -112,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rates = [int(rate) for rate in args.rates.split(",")]
     loadgens = args.loadgens.split(",")
+    arrivals = args.arrivals.split(",")
+    if unknown := set(arrivals) - set(ARRIVALS):
+        parser.error(f"unknown arrivals: {', '.join(sorted(unknown))}")
     seed, _ = PROFILES["quick"]
     started_at = datetime.now(UTC)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -129,16 +140,21 @@ def main(argv: list[str] | None = None) -> int:
         settle(stack)
         for repeat in range(args.repeats):
             for args.loadgen_ in loadgens:
-                runs = [paced(rate) for rate in rates] + (ceilings if args.ceilings else [])
+                runs = [paced(rate, kind) for kind in arrivals for rate in rates]
+                runs += ceilings if args.ceilings else []
                 for run in runs:
-                    print(f"repeat {repeat + 1}: {run.name}, loadgen {args.loadgen_}", flush=True)
+                    print(
+                        f"repeat {repeat + 1}: {run.name}, loadgen {args.loadgen_}"
+                        + (f", {run.arrivals} arrivals" if run.pace else ""),
+                        flush=True,
+                    )
                     step = measured(stack, run, args.seconds, args, out)
                     results["steps"].append({"repeat": repeat, **step})
     results.update(summarised(results["steps"]))
     out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))
     print_steps(results)
     for path in [out.with_suffix(".png"), *([args.plot] if args.plot else [])]:
-        plot_sweep(results, path, loadgens[0])
+        plot_sweep(results, path, f"{loadgens[0]}/{arrivals[0]}")
     print(f"\nresults: {out.with_suffix('.json')}")
     return 0
 

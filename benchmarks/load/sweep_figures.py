@@ -27,13 +27,22 @@ def _median(values: list[Any]) -> Any:
     return statistics.median(numbers)
 
 
+def variant(step: dict[str, Any]) -> str:
+    """How a step's load was generated: the load generator's launcher and the paced users'
+    arrivals (steps recorded before arrivals were a choice were in lockstep), or closed loop."""
+    if not step.get("offered"):
+        return f"{step['loadgen']}/closed"
+    return f"{step['loadgen']}/{step.get('arrivals') or 'lockstep'}"
+
+
 def medians(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for step in steps:
-        grouped[(step["loadgen"], step["name"])].append(step)
+        grouped[(variant(step), step["name"])].append(step)
     found = []
-    for (_loadgen, _name), group in grouped.items():
+    for (_variant, _name), group in grouped.items():
         middle = _median([{k: v for k, v in s.items() if k != "repeat"} for s in group])
+        middle["variant"] = _variant
         middle["repeats"] = len(group)
         middle["spread"] = {
             side: [s[side]["move"].get("p95_ms") for s in group if "move" in s[side]]
@@ -47,19 +56,19 @@ def medians(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def summarised(steps: list[dict[str, Any]]) -> dict[str, Any]:
-    """The steps' medians over their repeats, and the knee of each load generator's."""
+    """The steps' medians over their repeats, and the knee of each variant's."""
     middles = medians(steps)
-    loadgens = dict.fromkeys(step["loadgen"] for step in steps)
-    return {"medians": middles, "knee": {gen: knee(middles, gen) for gen in loadgens}}
+    variants = dict.fromkeys(variant(step) for step in steps)
+    return {"medians": middles, "knee": {name: knee(middles, name) for name in variants}}
 
 
-def paced_steps(middles: list[dict[str, Any]], loadgen: str) -> list[dict[str, Any]]:
-    chosen = [m for m in middles if m["loadgen"] == loadgen and m.get("offered")]
+def paced_steps(middles: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    chosen = [m for m in middles if m["variant"] == name and m.get("offered")]
     return sorted(chosen, key=lambda m: m["offered"])
 
 
-def knee(middles: list[dict[str, Any]], loadgen: str) -> int | None:
-    steps = paced_steps(middles, loadgen)
+def knee(middles: list[dict[str, Any]], name: str) -> int | None:
+    steps = paced_steps(middles, name)
     if not steps:
         return None
     base = _server_p95(steps[0])
@@ -77,7 +86,7 @@ def _server_p95(step: dict[str, Any]) -> float:
 
 def print_steps(results: dict[str, Any]) -> None:
     print(
-        f"\n{'loadgen':<8} {'step':<14} {'req/s':>8} | client move p50/p95/p99"
+        f"\n{'loadgen/arrivals':<17} {'step':<14} {'req/s':>8} | client move p50/p95/p99"
         " | server move p50/p95/p99 | board client/server p95 | queued/conn/handler p95"
         " | lag p95 | CPU ms/move web,runner,db,locust"
     )
@@ -92,7 +101,7 @@ def print_steps(results: dict[str, Any]) -> None:
             _ms(server.get(phase, {}), "p95") for phase in ("queued", "connection", "handler")
         ]
         print(
-            f"{m['loadgen']:<8} {m['name']:<14} {rate:>8.1f}"
+            f"{m['variant']:<17} {m['name']:<14} {rate:>8.1f}"
             f" | {_ms(client, 'p50')}/{_ms(client, 'p95')}/{_ms(client, 'p99')}"
             f" | {_ms(total, 'p50')}/{_ms(total, 'p95')}/{_ms(total, 'p99')}"
             f" | {_ms(board, 'p95')}/{_ms(board_server, 'p95')}"

@@ -24,8 +24,9 @@ from benchmarks.load.sweep_figures import paced_steps, print_steps, summarised
 QUANTILES = {"p50": "tab:green", "p95": "tab:orange", "p99": "tab:red"}
 
 
-def plot_sweep(results: dict[str, Any], path: Path, loadgen: str, dpi: int = 80) -> None:
-    steps = paced_steps(results["medians"], loadgen)
+def plot_sweep(results: dict[str, Any], path: Path, variant: str, dpi: int = 80) -> None:
+    """The paced steps of one variant (``taskset/poisson``: see ``sweep_figures.variant``)."""
+    steps = paced_steps(results["medians"], variant)
     if not steps:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,7 @@ def plot_sweep(results: dict[str, Any], path: Path, loadgen: str, dpi: int = 80)
                 linestyle="--",
                 label=f"{quantile} server",
             )
-        knee = results["knee"].get(loadgen)
+        knee = results["knee"].get(variant)
         if knee:
             ax.axvline(knee, color="0.4", linestyle=":")
             ax.text(knee, 0.98, " knee", transform=ax.get_xaxis_transform(), va="top")
@@ -63,7 +64,7 @@ def plot_sweep(results: dict[str, Any], path: Path, loadgen: str, dpi: int = 80)
     repeats = max(step.get("repeats", 1) for step in steps)
     figure.suptitle(
         f"Paced latency sweep, {meta['started_at'][:16]} UTC, {meta['commit']}, medians of"
-        f" {repeats}, {meta['seconds']:.0f} s a step, load generator: {loadgen}"
+        f" {repeats}, {meta['seconds']:.0f} s a step, load generator/arrivals: {variant}"
         f" ({meta['cpus']} CPUs shared)",
         fontsize=10,
     )
@@ -88,11 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Redraw sweeps: the medians of one or more.")
     parser.add_argument("plot", type=Path, help="where to draw it (e.g. docs/img/...)")
     parser.add_argument("results", type=Path, nargs="+", help="benchmarks/results/sweep-*.json")
-    parser.add_argument("--loadgen", default="taskset")
+    parser.add_argument("--variant", help="load generator/arrivals (default: the first run)")
     args = parser.parse_args(argv)
     results = merged([json.loads(path.read_text()) for path in args.results])
     print_steps(results)
-    plot_sweep(results, args.plot, args.loadgen)
+    plot_sweep(results, args.plot, args.variant or next(iter(results["knee"])))
     return 0
 
 
