@@ -86,11 +86,11 @@ class ReadSide:
         self,
         location: str,
         day: date,
-        staff: str | None,
         seen: board_model.BoardMark | None,
         at: Live | None = None,
+        unknown: board_model.Unknown = board_model.everything,
     ) -> board_model.BoardRead:
-        return board_model.board_if_changed(self.store, location, day, staff, seen, at)
+        return board_model.board_if_changed(self.store, location, day, seen, at, unknown)
 
     def stats(self, location: str, day: date, live: Live | None = None) -> stats_model.Stats:
         return stats_model.stats(self.store, location, day, live)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, request
 
 from adapters.api.board_cache import Key, Rendered, content_tag
-from adapters.api.board_json import encode
+from adapters.api.board_cards import Fragment, assemble
 from adapters.api.context import caught_up
 from adapters.api.kept import kept
 from adapters.api.operation import API_PREFIX, Operation, operation
@@ -17,7 +17,7 @@ from adapters.headers import ETAG, PROJECTION_POSITION
 from adapters.runtime import runtime
 from adapters.schemas import BoardQuerySchema, BoardSchema, StatsQuerySchema, StatsSchema
 from domain.status import STATUSES, TITLES
-from projections.board import Board
+from projections.board import Board, Pairs
 
 bp = Blueprint("board", __name__, url_prefix=API_PREFIX)
 
@@ -61,17 +61,31 @@ def board(query: dict[str, Any]) -> Response:
     with the cards; If-None-Match with it answers 304."""
     at = caught_up("board", query.get("min_position"))
     key: Key = (query["location"], _day(query), query.get("staff"))
+    location, day, staff = key
     reads = kept()
-    cache = reads.boards
-    cached = cache.get(key)
-    found = reads.read_side.board_if_changed(*key, None if cached is None else cached.mark, at)
-    if found.board is not None:
+    cached = reads.boards.get(key)
+    known: dict[str, Fragment] = {}
+
+    def unknown(generation: int, pairs: Pairs) -> list[str]:
+        known.update(reads.cards.hits(generation, pairs))
+        return [ident for ident, _version in pairs if ident not in known]
+
+    seen = None if cached is None else cached.mark
+    found = reads.read_side.board_if_changed(location, day, seen, at, unknown)
+    if found.pairs is not None:
         dumps = current_app.json.dumps
-        rendered = Rendered(found.mark, encode(found.board, dumps), content_tag(key, found.mark))
-        cache.put(key, rendered)
+        known.update(reads.cards.add(found.mark.generation, found.cards, dumps))
+        shown = [
+            card
+            for ident, _version in found.pairs
+            if (card := known.get(ident)) is not None and staff in (None, card.staff_id)
+        ]
+        body = assemble(location, day, shown, dumps)
+        rendered = Rendered(found.mark, body, content_tag(key, found.mark))
+        reads.boards.put(key, rendered)
     else:
         assert cached is not None, "the read side reuses only a board it was given"
-        rendered = cache.seen(key, cached, found.mark)
+        rendered = reads.boards.seen(key, cached, found.mark)
     return _respond(rendered, found.mark.position)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 
 from adapters.api.board_cache import BoardCache
+from adapters.api.board_cards import CardCache
 from adapters.api.memo import ReadMemo
 from adapters.runtime import components
 from projections.readside import ReadSide
@@ -23,6 +24,7 @@ EXTENSION = "statusboard_kept"
 class Kept:
     read_side: ReadSide
     boards: BoardCache = field(default_factory=BoardCache)
+    cards: CardCache = field(default_factory=CardCache)
     memo: ReadMemo = field(default_factory=ReadMemo)
 
 

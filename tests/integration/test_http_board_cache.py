@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from adapters.api.board import columns
 from adapters.api.board_cache import BoardCache
-from adapters.api.kept import kept
+from adapters.api.kept import install, kept
 from adapters.schemas import BoardSchema
 from projections.readside import ReadSide
 from tests.integration.counting_store import CountingStore
@@ -37,6 +37,10 @@ class Reads:
     @property
     def cards(self) -> int:
         return self.store.selects("board", "id, version, status")
+
+    @property
+    def card_reads(self) -> list[str]:
+        return [sql for sql in self.store.statements if "id, version, status" in sql]
 
 
 @pytest.fixture
@@ -115,7 +119,7 @@ class TestExact:
         assert again.mimetype == "application/json"
         assert len(cache(app)) == 1
 
-    def test_a_move_on_the_day_shows_on_the_next_read(
+    def test_a_move_on_the_day_shows_on_the_next_read_which_reads_only_that_card_in_full(
         self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
     ) -> None:
         moved = move(client, day_booked[1], "checked_in")
@@ -123,8 +127,21 @@ class TestExact:
         after = board(client, after=moved)
 
         assert reads.cards == 1
+        assert reads.card_reads[0].count("?") == 3  # the location, the day, the card moved
         assert day_booked[1]["id"] in ids(after, "checked_in")
         assert after.get_data() == uncached(app, after)
+
+    def test_a_process_that_kept_no_card_reads_the_whole_day(
+        self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
+    ) -> None:
+        install(app)  # as a new process has it: nothing kept
+        moved = move(client, day_booked[1], "checked_in")
+
+        after = board(client, after=moved)
+
+        assert reads.cards == 1 and " IN (" not in reads.card_reads[0]
+        assert after.get_data() == uncached(app, after)
+        assert len(ids(after)) == 3
 
     def test_a_change_on_another_day_or_location_keeps_the_board_and_moves_its_position(
         self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
@@ -272,15 +289,15 @@ class TestReadSide:
         self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]]
     ) -> None:
         side, day = read_side(app), date.fromisoformat(DAY)
-        before = side.board_if_changed("downtown", day, None, None).mark
+        before = side.board_if_changed("downtown", day, None).mark
         assert before.position == side.position("board")
         elsewhere = move(client, book(client, location_id="harbour"), "checked_in")
         assert side.wait_for("board", int(elsewhere.headers["X-Event-Position"]), 5)
 
-        same = side.board_if_changed("downtown", day, None, before).mark
+        same = side.board_if_changed("downtown", day, before).mark
         moved = move(client, day_booked[1], "checked_in")
         assert side.wait_for("board", int(moved.headers["X-Event-Position"]), 5)
-        after = side.board_if_changed("downtown", day, None, same).mark
+        after = side.board_if_changed("downtown", day, same).mark
 
         assert same.fingerprint == before.fingerprint and same.position > before.position
         assert after.fingerprint != before.fingerprint
