@@ -21,6 +21,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -45,6 +46,8 @@ LOCUSTFILE = HERE / "locustfile.py"
 WARMUP = 2.0
 #: How paced users time their requests (the locustfile's ``--sb-arrivals``).
 ARRIVALS = ("poisson", "lockstep")
+#: The windows in which the clients' request starts are counted for their dispersion.
+BURST_WINDOW = 0.01
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ def summarise(
         "seconds": round(seconds, 2),
         "warmup_excluded_s": WARMUP,
         "endpoints": report.endpoint_figures(measured, seconds),
+        "dispersion": dispersion(measured, started + WARMUP, ended),
         "workers": per_worker(measured),
         "lag": lag if any(v["moves"] for v in lag.values()) else {},
         "operator_lag_max": _operator_lag(sampler.gauges),
@@ -227,6 +231,21 @@ def summarise(
         "timeline": report.timeline(samples, started, ended),
         "lag_timeline": lag_timeline if any(v["moves"] for v in lag.values()) else {},
     }
+
+
+def dispersion(samples: list[list[Any]], start: float, end: float) -> float | None:
+    """The index of dispersion (variance over mean) of the number of requests the clients
+    started in each 10-ms window: about 1 for a Poisson stream, well above 1 when clients
+    send together, 0 for a perfectly even one."""
+    windows = int((end - start) / BURST_WINDOW)
+    counts = [0] * max(windows, 0)
+    for sample in samples:
+        index = int((sample[0] - start) / BURST_WINDOW)
+        if 0 <= index < windows:
+            counts[index] += 1
+    if windows < 2 or not any(counts):
+        return None
+    return round(statistics.pvariance(counts) / statistics.fmean(counts), 2)
 
 
 def _lag_timeline(

@@ -96,6 +96,7 @@ def measured(stack: Stack, run: Run, seconds: float, args: Any, out: Path) -> di
             name: round(used * 1000 / moves, 3) for name, used in summary["cpu_seconds"].items()
         },
         "cores": summary["cpu_cores_used"],
+        "dispersion": summary["dispersion"],
         "lag_p95_ms": {name: lag["p95_ms"] for name, lag in summary["lag"].items()},
     }
 

@@ -109,6 +109,8 @@ def print_steps(results: dict[str, Any]) -> None:
             f" | {m['lag_p95_ms'].get('board') or 0:.0f}"
             f" | {','.join(f'{used:.2f}' for used in cpu)}"
         )
+        if m.get("dispersion") is not None:
+            print(f"    requests started per 10 ms: index of dispersion {m['dispersion']:.1f}")
         collections = m.get("gc", {})
         if collections:
             print(
