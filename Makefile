@@ -40,8 +40,9 @@ stress: $(STAMP)
 loadtest: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.load.run $(if $(URL),--url '$(URL)' --token '$(TOKEN)') $(ARGS)
 
-# Moves paced at 50, 100, 200 and 400/s on a fresh local stack: p50/p95/p99 at the clients and
-# at the server, and where the server's time went (see benchmarks/load/sweep.py for ARGS).
+# Moves paced at 50, 100, 200 and 400/s on a fresh local stack, sent at random moments
+# (ARGS="--arrivals poisson,lockstep" also in step): p50/p95/p99 at the clients and at the
+# server, and where the server's time went (see benchmarks/load/sweep.py for ARGS).
 latency-sweep: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.load.sweep $(ARGS)
 

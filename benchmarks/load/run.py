@@ -76,9 +76,9 @@ def runs_for(profile: str) -> list[Run]:
         Run("stats", "stats", "StatsUser", 16),
         Run("services", "services", "ServicesUser", 16),
         Run("move", "move", "MoveUser", 16),
-        # 64 clients at 3.125 moves/s each: a client that waits on a slow answer (a board
-        # refresh, every 25 moves) loses that time, so each needs slack for 200/s to be offered
-        # (16 clients fell a few percent short, 32 about 5 %).
+        # 64 clients at 3.125 moves/s each, at random moments (together a Poisson stream): a
+        # client answered late sends what fell due meanwhile at once, and many clients of a
+        # low pace each keep one slow answer from holding back much of the load offered.
         Run("move@200/s", "move", "MoveUser", 64, pace=200 / 64, lag_target=True),
         Run("hot-move", "hot-move", "HotMoveUser", 16),
         Run("mixed", "mixed", "FrontDeskUser", desks, think="0.5,2"),
