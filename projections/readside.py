@@ -26,6 +26,8 @@ class ReadSide:
         self.store = store
         self.database_url = database_url
         self.timezone = timezone
+        #: The (projection, generation) pairs whose tables were found to fit this code.
+        self.fitting: set[tuple[str, int]] = set()
 
     @classmethod
     def open(
@@ -49,7 +51,7 @@ class ReadSide:
         self.store.close()
 
     def status(self, app: StatusBoard) -> list[ProjectionStatus]:
-        return projection_status(app, self.store, self.database_url, self.timezone)
+        return projection_status(app, self.store, self.database_url, self.timezone, self.fitting)
 
     def live(self, name: str) -> Live:
         """The live generation of projection ``name`` and the position it has processed."""

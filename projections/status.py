@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from application.statusboard import StatusBoard
+from projections.base import Projection
 from projections.catalog import build_projections
 from projections.shape import rebuild_needed
 from storage.leadership import led_names
@@ -25,10 +26,15 @@ class ProjectionStatus:
 
 
 def projection_status(
-    app: StatusBoard, store: SqlStore, database_url: str, timezone: str = "UTC"
+    app: StatusBoard,
+    store: SqlStore,
+    database_url: str,
+    timezone: str = "UTC",
+    fitting: set[tuple[str, int]] | None = None,
 ) -> list[ProjectionStatus]:
     """Every projection's status: its state in one statement and its leadership in another
-    for all of them (and, for each, one statement a table checking its columns)."""
+    for all of them (and, for each generation not in ``fitting``, one statement a table
+    checking its columns; a generation found to fit is added to it)."""
     head = app.head_position()
     projections = build_projections(timezone)
     with store.reads() as cursor:
@@ -40,7 +46,7 @@ def projection_status(
             msg = f"projection {projection.name} has no tables; run `statusboard db init`"
             raise LookupError(msg)
         generation, position, reason = states[projection.name]
-        reason = rebuild_needed(store, projection, generation) or reason
+        reason = _unfit(store, projection, generation, fitting) or reason
         running = reason is None and projection.name in led
         statuses.append(
             ProjectionStatus(
@@ -57,6 +63,23 @@ def projection_status(
             )
         )
     return statuses
+
+
+def _unfit(
+    store: SqlStore,
+    projection: Projection,
+    generation: int,
+    fitting: set[tuple[str, int]] | None,
+) -> str | None:
+    """Why the generation cannot serve this code. A generation's tables are created once and
+    never lose a column, so one found to fit this code fits it for good, and is not checked
+    again; one that does not fit is checked every time (its rebuild is a new generation)."""
+    if fitting is not None and (projection.name, generation) in fitting:
+        return None
+    reason = rebuild_needed(store, projection, generation)
+    if reason is None and fitting is not None:
+        fitting.add((projection.name, generation))
+    return reason
 
 
 def _states(cursor: Cursor, application_name: str) -> dict[str, tuple[int, int, str | None]]:

@@ -8,6 +8,7 @@ import pytest
 
 from domain import status as st
 from domain.service import service_id_for
+from tests.integration.counting_store import CountingStore
 from tests.integration.test_projection_harness import (
     ADMIN,
     DAY,
@@ -234,3 +235,15 @@ class TestTablesOfAnOlderShape:
         assert "statusboard projections rebuild stats" in before.reason
         assert after.reason is None or "rebuild" not in after.reason
         assert model.stats().total == 1
+
+    def test_a_generation_found_to_fit_is_not_checked_again(self, model: ReadModel) -> None:
+        model.book("Ada")
+        model.catch_up()
+        side = model.read_side
+        first = side.status(model.app)
+        side.store = counting = CountingStore(side.store)
+
+        again = side.status(model.app)
+
+        assert [s.reason for s in again] == [s.reason for s in first]
+        assert not [sql for sql in counting.statements if "WHERE 1 = 0" in sql]
