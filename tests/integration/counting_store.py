@@ -39,14 +39,18 @@ class CountingStore(SqlStore):
         self.inner = inner
         self.dialect = inner.dialect
         self.statements: list[str] = []
+        #: Transactions begun, each on a connection of the pool.
+        self.transactions = 0
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
+        self.transactions += 1
         with self.inner.transaction(write=write) as cursor:
             yield CountingCursor(cursor, self.statements)
 
     @contextmanager
     def reads(self) -> Iterator[Cursor]:
+        self.transactions += 1
         with self.inner.reads() as cursor:
             yield CountingCursor(cursor, self.statements)
 

@@ -131,6 +131,15 @@ class TestExact:
         assert day_booked[1]["id"] in ids(after, "checked_in")
         assert after.get_data() == uncached(app, after)
 
+    def test_a_read_with_no_position_to_wait_for_takes_one_transaction(
+        self, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
+    ) -> None:
+        move(client, day_booked[1], "checked_in")
+        board(client)
+        board(client)
+
+        assert reads.store.transactions == 2
+
     def test_a_process_that_kept_no_card_reads_the_whole_day(
         self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
     ) -> None:
