@@ -4,6 +4,10 @@
 through it costs several milliseconds, most of the request. The functions here produce the same
 keys in the same order with the same formats (UTC ISO 8601 times, ISO dates, UUIDs as strings),
 and a test holds them equal to the schema's dump.
+
+The endpoint encodes each card with ``card_document`` and puts the body together from the
+cards' kept encodings (``board_cards.assemble``); ``encode``, the whole board in one piece, is
+what tests hold that body equal to, byte for byte.
 """
 
 from __future__ import annotations
