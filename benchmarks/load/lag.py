@@ -9,9 +9,9 @@ Two measures:
   seen at the first poll that *started* after the position was stored, so the figure errs high
   by at most one interval plus one query.
 - **Lag as operators see it**: `lag_seconds` / `lag_events` from `/metrics` every 5 s, the
-  same numbers `statusboard projections status` prints. Not more often: a scrape costs a web
-  worker 10–40 ms (every process's metrics merged, and the projections' status read), which
-  once a second took about 4 % of the web tier's CPU at 200 moves/s; Prometheus scrapes every
+  same numbers `statusboard projections status` prints. Not more often: each scrape merges
+  every process's metrics and reads the projections' status in a web worker, a load of its own
+  on what is measured (docs/BENCHMARKS.md, "The operator gauges"); Prometheus scrapes every
   15 s or so.
 """
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from locust import FastHttpUser, between, constant, constant_throughput, events, tag, task
 
+from benchmarks.load.arrivals import ARRIVALS
 from domain import status as st
 
 BOARD = "/api/admin/appointments/board"
@@ -35,11 +36,6 @@ SEARCHES = ("", "", "", "cut", "massage", "gel", "check", "deluxe", "oil")
 CATEGORIES = ("", "", "", "hair", "nails", "skin", "clinic", "vehicle")
 #: Moves per board refresh, for a client that moves cards spread over the day.
 REFRESH_EVERY = 25
-#: How a paced user times its requests. "poisson": at random moments, exponentially spaced with
-#: the pace as their rate, so that many users together offer a Poisson stream, as independent
-#: desks do. "lockstep": one every 1/pace seconds (Locust's ``constant_throughput``); users started
-#: together then send together, every one of them within a fraction of that period.
-ARRIVALS = ("poisson", "lockstep")
 HOT_CARDS = 4
 
 _samples: list[list[Any]] = []

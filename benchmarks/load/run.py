@@ -44,8 +44,6 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
 LOCUSTFILE = HERE / "locustfile.py"
 WARMUP = 2.0
-#: How paced users time their requests (the locustfile's ``--sb-arrivals``).
-ARRIVALS = ("poisson", "lockstep")
 #: The windows in which the clients' request starts are counted for their dispersion.
 BURST_WINDOW = 0.01
 
@@ -61,7 +59,7 @@ class Run:
     lag_target: bool = False
     #: Moves per board read of a mover (the locustfile's default when 0).
     refresh_every: int = 0
-    #: Paced users' timing, of ARRIVALS.
+    #: Paced users' timing, of `benchmarks.load.arrivals.ARRIVALS`.
     arrivals: str = "poisson"
 
     @property

@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.load.arrivals import ARRIVALS
 from benchmarks.load.histograms import Scrape, difference, figures, scrape
 from benchmarks.load.run import (
-    ARRIVALS,
     PROFILES,
     RESULTS,
     WARMUP,
