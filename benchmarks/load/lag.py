@@ -69,11 +69,24 @@ class Sampler(threading.Thread):
         self.gauges: list[dict[str, Any]] = []
         self.stopping = threading.Event()
         self.errors = 0
+        #: The database backend that answers the polls: its work is the measurement's, not
+        #: the service's (``CpuMeter`` leaves it out).
+        self.backend_pid: int | None = None
+        self._connected = threading.Event()
+
+    def start(self) -> None:
+        """Starts polling, once connected (so a meter read after it can leave the polls out)."""
+        super().start()
+        self._connected.wait(10)
 
     def run(self) -> None:
-        connection = (
-            psycopg.connect(self.database_url, autocommit=True) if self.database_url else None
-        )
+        connection = None
+        try:
+            if self.database_url:
+                connection = psycopg.connect(self.database_url, autocommit=True)
+                self.backend_pid = connection.info.backend_pid
+        finally:
+            self._connected.set()
         next_gauge = 0.0
         try:
             while not self.stopping.is_set():
@@ -90,6 +103,10 @@ class Sampler(threading.Thread):
         finally:
             if connection is not None:
                 connection.close()
+
+    def backends(self) -> set[int]:
+        """The database backend the polls use, if any."""
+        return set() if self.backend_pid is None else {self.backend_pid}
 
     def stop(self) -> None:
         self.stopping.set()

@@ -151,16 +151,17 @@ def run_one(
         run.user_class,
     ]
     database = urlsplit(stack.database_url).path.lstrip("/") if stack.database_url else None
-    meter = CpuMeter(stack.server_pid or None, database)
     sampler = Sampler(stack.url, stack.database_url or None)
+    meter = CpuMeter(stack.server_pid or None, database, sampler.backends)
     sampler.start()
-    before, children = meter.read(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, woken = meter.read_with_wakes()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.time()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     finally:
         ended = time.time()
-        after = meter.read()
+        after, wakes = meter.read_with_wakes()
         sampler.stop()
     if not samples_path.exists():
         raise RuntimeError(f"locust wrote no samples:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
@@ -174,6 +175,7 @@ def run_one(
     summary = summarise(run, samples, started, ended, sampler, cores)
     # For CPU per request: what each part used over the whole run, and the requests it saw.
     summary["cpu_seconds"] = {name: after[name] - before.get(name, 0.0) for name in after}
+    summary["wakes"] = {name: wakes[name] - woken.get(name, 0) for name in wakes}
     summary["requests_total"] = {
         name: sum(1 for s in samples if s[1] == name) for name in summary["endpoints"]
     }

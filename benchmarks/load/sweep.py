@@ -95,6 +95,9 @@ def measured(stack: Stack, run: Run, seconds: float, args: Any, out: Path) -> di
         "cpu_ms_per_move": {
             name: round(used * 1000 / moves, 3) for name, used in summary["cpu_seconds"].items()
         },
+        "wakes_per_move": {
+            name: round(count / moves, 2) for name, count in summary.get("wakes", {}).items()
+        },
         "cores": summary["cpu_cores_used"],
         "dispersion": summary["dispersion"],
         "lag_p95_ms": {name: lag["p95_ms"] for name, lag in summary["lag"].items()},

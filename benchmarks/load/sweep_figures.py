@@ -109,6 +109,12 @@ def print_steps(results: dict[str, Any]) -> None:
             f" | {m['lag_p95_ms'].get('board') or 0:.0f}"
             f" | {','.join(f'{used:.2f}' for used in cpu)}"
         )
+        if m.get("wakes_per_move"):
+            wakes = m["wakes_per_move"]
+            print(
+                "    wakes a move (voluntary context switches) web, runner, db: "
+                + ",".join(f"{wakes.get(part, 0.0):.1f}" for part in ("web", "runner", "database"))
+            )
         if m.get("dispersion") is not None:
             print(f"    requests started per 10 ms: index of dispersion {m['dispersion']:.1f}")
         collections = m.get("gc", {})
