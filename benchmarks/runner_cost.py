@@ -36,7 +36,7 @@ import psutil
 
 from application.statusboard import StatusBoard
 from benchmarks.ceilings import catch_up, deal_cards
-from benchmarks.load.cpu import database_seconds
+from benchmarks.load.cpu import database_seconds, voluntary_switches
 from benchmarks.load.lag import Sampler, move_lags
 from benchmarks.load.report import percentile
 from benchmarks.load.run import location_names, seeded_days
@@ -156,6 +156,7 @@ def measure(
             time.sleep(3)  # leadership taken, caught up
             sampler.start()
             runner_before, database_before = _cpu(runner.pid), database_seconds(database)
+            wakes_before = voluntary_switches(runner.pid)
             backends_before, statements_before = _runner_backends(runner.pid), _statements(counts)
             started = time.monotonic()
             if rate:
@@ -166,6 +167,7 @@ def measure(
             time.sleep(1.0)
             moves = len(samples)
             runner_ms = (_cpu(runner.pid) - runner_before) * 1000 / moves
+            runner_wakes = (voluntary_switches(runner.pid) - wakes_before) / moves
             database_ms = (database_seconds(database) - database_before) * 1000 / moves
             backends = _runner_backends(runner.pid)
             time.sleep(0.2)  # the counts are written every 100 ms
@@ -178,6 +180,7 @@ def measure(
     return {
         "moves_per_s": moves / elapsed,
         "runner_cpu_ms_per_move": runner_ms,
+        "runner_wakes_per_move": runner_wakes,
         "database_cpu_ms_per_move": database_ms,
         "runner_connections_db_cpu_ms_per_move": backends_ms / moves,
         "statements_per_move": kinds.get("total", 0.0),
