@@ -122,6 +122,7 @@ def shares(before: dict[str, float], after: dict[str, float], seconds: float) ->
         used["others"] = max(0.0, machine - sum(used.values()))
     return {name: round(value, 2) for name, value in used.items()}
 
+
 def per_unit(
     before: dict[str, float], after: dict[str, float], units: int, seconds: float
 ) -> tuple[dict[str, float], float]:

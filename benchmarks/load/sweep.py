@@ -4,6 +4,7 @@ every 30 moves), p50/p95/p99 at the clients and at the server against the offere
     python -m benchmarks.load.sweep                                # one sweep, 25 s a step
     python -m benchmarks.load.sweep --repeats 2 --ceilings         # and closed-loop ceilings
     python -m benchmarks.load.sweep --rates 200 --loadgens none,nice,taskset,both
+    python -m benchmarks.load.sweep --rates 200 --ceilings --control  # and pgbench, paced and not
 
 One local stack (as `make loadtest` makes it) serves the whole sweep. Each step is a Locust run
 of paced clients (3.125 moves/s each, so a client that waits on a slow answer has slack to keep
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.load.arrivals import ARRIVALS
+from benchmarks.load.control import describe, pgbench_control
 from benchmarks.load.histograms import Scrape, difference, figures, scrape
 from benchmarks.load.run import (
     PROFILES,
@@ -118,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"paced users' timing, of {', '.join(ARRIVALS)}; several are run in turn",
     )
     parser.add_argument("--ceilings", action="store_true", help="closed-loop move and board too")
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="also pgbench paced at the highest rate and saturated, each repeat (control.py)",
+    )
     parser.add_argument("--serve", default="", help="options of `statusboard serve`, quoted")
     parser.add_argument("--label", default="", help="a word for the file names")
     parser.add_argument("--plot", type=Path, help="also draw the plot here (e.g. docs/img/...)")
@@ -154,9 +161,14 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     step = measured(stack, run, args.seconds, args, out)
                     results["steps"].append({"repeat": repeat, **step})
+            if args.control:
+                print(f"repeat {repeat + 1}: pgbench control", flush=True)
+                results.setdefault("controls", []).append(pgbench_control(max(rates)))
     results.update(summarised(results["steps"]))
     out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))
     print_steps(results)
+    for control in results.get("controls", []):
+        print(describe(control))
     for path in [out.with_suffix(".png"), *([args.plot] if args.plot else [])]:
         plot_sweep(results, path, f"{loadgens[0]}/{arrivals[0]}")
     print(f"\nresults: {out.with_suffix('.json')}")

@@ -127,6 +127,29 @@ def print_steps(results: dict[str, Any]) -> None:
                 )
             )
     print(f"knee: {results['knee']}")
+    for line in cpu_ratios(results["medians"]):
+        print(line)
+
+
+#: The service's parts whose CPU a move is compared, paced against closed loop.
+SERVICE = ("web", "runner", "database")
+
+
+def cpu_ratios(middles: list[dict[str, Any]]) -> list[str]:
+    """Each paced step's CPU a move (web, runner and database) against the closed-loop move
+    step's of the same load generator."""
+    lines = []
+    for closed in (m for m in middles if not m.get("offered") and m["name"] == "move"):
+        ceiling = sum(closed["cpu_ms_per_move"].get(part, 0.0) for part in SERVICE)
+        launcher = closed["variant"].split("/")[0]
+        for step in middles:
+            if step.get("offered") and step["variant"].startswith(f"{launcher}/") and ceiling:
+                used = sum(step["cpu_ms_per_move"].get(part, 0.0) for part in SERVICE)
+                lines.append(
+                    f"CPU a move, {step['variant']} {step['name']}: {used:.2f} ms against"
+                    f" {ceiling:.2f} in closed loop, ratio {used / ceiling:.2f}"
+                )
+    return lines
 
 
 def _ms(figures: dict[str, Any], key: str) -> str:
