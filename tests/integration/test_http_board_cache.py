@@ -16,7 +16,9 @@ from adapters.api.board import columns
 from adapters.api.board_cache import BoardCache
 from adapters.api.kept import install, kept
 from adapters.schemas import BoardSchema
+from projections.catalog import build_projections
 from projections.readside import ReadSide
+from projections.rebuild import Rebuild
 from tests.integration.counting_store import CountingStore
 from tests.integration.http_support import API, DAY, as_role, book, downtown, head, move, runtime
 
@@ -41,6 +43,11 @@ class Reads:
     @property
     def card_reads(self) -> list[str]:
         return [sql for sql in self.store.statements if "id, version, status" in sql]
+
+    @property
+    def since(self) -> int:
+        """Reads of where a kept board stands and its day's pairs, in one statement."""
+        return sum(1 for sql in self.store.statements if " b ON s.live_generation = " in sql)
 
 
 @pytest.fixture
@@ -130,6 +137,23 @@ class TestExact:
         assert reads.card_reads[0].count("?") == 3  # the location, the day, the card moved
         assert day_booked[1]["id"] in ids(after, "checked_in")
         assert after.get_data() == uncached(app, after)
+
+    def test_a_read_of_a_kept_board_reads_its_position_and_pairs_in_one_statement(
+        self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
+    ) -> None:
+        moved = move(client, day_booked[1], "checked_in")
+        assert read_side(app).wait_for("board", int(moved.headers["X-Event-Position"]), 5)
+        reads.store.statements.clear()
+
+        after = board(client)
+        again = board(client)
+
+        # Each: one statement for the position (and the pairs, when it moved); the first, the
+        # card moved.
+        assert (reads.since, reads.fingerprints, reads.cards) == (2, 0, 1)
+        assert len(reads.store.statements) == 3
+        assert day_booked[1]["id"] in ids(after, "checked_in")
+        assert after.get_data() == again.get_data() == uncached(app, again)
 
     def test_a_read_with_no_position_to_wait_for_takes_one_transaction(
         self, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
@@ -310,6 +334,23 @@ class TestReadSide:
 
         assert same.fingerprint == before.fingerprint and same.position > before.position
         assert after.fingerprint != before.fingerprint
+
+    @pytest.mark.parametrize("rebuilds", [1, 2], ids=["rebuilt", "rebuilt-and-dropped"])
+    def test_a_board_kept_from_a_retired_generation_is_read_from_the_live_one(
+        self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], rebuilds: int
+    ) -> None:
+        side, day = read_side(app), date.fromisoformat(DAY)
+        seen = side.board_if_changed("downtown", day, None)
+        assert seen.pairs is not None
+        board_model = build_projections("UTC")["board"]
+        for _ in range(rebuilds):  # the second drops the tables ``seen`` was read from
+            Rebuild(runtime(app).components.board, side.store, board_model).run()
+
+        again = side.board_if_changed("downtown", day, seen.mark)
+
+        assert again.mark.generation == seen.mark.generation + rebuilds
+        assert again.pairs == seen.pairs
+        assert again.cards == side.board("downtown", day).cards
 
 
 class TestConcurrent:
