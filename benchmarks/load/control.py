@@ -8,11 +8,18 @@ show that part: CPU a transaction (its backends and pgbench itself), paced at th
 (``-R``, random arrivals as pgbench schedules them) and then saturated by closed-loop clients.
 
     python -m benchmarks.load.control --rate 200      # or `sweep --control`
+    python -m benchmarks.load.control --rate 200 --python   # and the same Python work
+
+``--python`` also times one fixed piece of interpreter work (JSON in and out, a dict built and
+sorted: what a request handler does), back to back and then at random moments at ``--rate``,
+in sizes from about 0.15 to 5 ms: the CPU a piece costs either way, in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import re
 import resource
 import subprocess
@@ -27,6 +34,8 @@ from benchmarks.load.stack import scratch_database
 SCALE = 4
 PACED_CLIENTS = 4
 SATURATING_CLIENTS = 8
+#: Sizes of the Python work, in steps of about 10 µs: from about 0.15 to 5 ms of CPU a piece.
+PYTHON_STEPS = (15, 60, 150, 500)
 #: Left out at each end of a measured window: connecting, and the last transactions.
 MARGIN = 0.5
 
@@ -99,6 +108,36 @@ def pgbench_control(rate: float, seconds: int = 8) -> dict[str, Any]:
     }
 
 
+#: A document like a move's answer, encoded and decoded by each step of the Python work.
+DOCUMENT = {
+    "appointment": {"id": "0" * 36, "status": "checked_in", "version": 7, "services": ["CUT"]},
+    "applied": True,
+    "position": 123456,
+}
+
+
+def _work(steps: int) -> None:
+    for _ in range(steps):
+        json.loads(json.dumps(DOCUMENT))
+        sorted({str(key): key for key in range(20)}.items())
+
+
+def python_control(rate: float, steps: int, pieces: int = 1000) -> dict[str, float]:
+    """CPU milliseconds a piece of ``steps`` steps of work costs back to back, and paced at
+    ``rate`` pieces a second at random moments (as the paced clients send)."""
+    found = {}
+    for name, paced in (("back to back", False), ("paced", True)):
+        chance = random.Random(1)
+        started, due = time.thread_time(), time.monotonic()
+        for _ in range(pieces):
+            if paced:
+                due += chance.expovariate(rate)
+                time.sleep(max(0.0, due - time.monotonic()))
+            _work(steps)
+        found[name] = (time.thread_time() - started) * 1000 / pieces
+    return {**found, "ratio": found["paced"] / found["back to back"]}
+
+
 def describe(control: dict[str, Any]) -> str:
     paced, saturated = control["paced"], control["saturated"]
     return (
@@ -114,9 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="transactions/s, paced")
     parser.add_argument("--seconds", type=int, default=8, help="each of the two runs")
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--python", action="store_true", help="and the Python work too")
     args = parser.parse_args(argv)
     for _ in range(args.repeats):
         print(describe(pgbench_control(args.rate, args.seconds)), flush=True)
+        for steps in PYTHON_STEPS if args.python else ():
+            found = python_control(args.rate, steps)
+            print(
+                f"Python work of {steps} steps: {found['back to back']:.3f} ms CPU a piece back"
+                f" to back, {found['paced']:.3f} paced at {args.rate:.0f}/s,"
+                f" ratio {found['ratio']:.2f}",
+                flush=True,
+            )
     return 0
 
 

@@ -126,7 +126,9 @@ def board_if_changed(
     changed, so a fingerprint read before the cards never labels older cards).
     """
     with store.reads() as cursor:
-        since = None if seen is None or at is not None else _since(cursor, seen, location, day)
+        since = None
+        if seen is not None and at is None:
+            since = _since(store, cursor, seen, location, day)
         if since is not None:
             generation, position, found = since
         else:
@@ -147,15 +149,23 @@ def board_if_changed(
 
 
 def _since(
-    cursor: Cursor, seen: BoardMark, location: str, day: date
+    store: SqlStore, cursor: Cursor, seen: BoardMark, location: str, day: date
 ) -> tuple[int, int, Pairs] | None:
     """Where the board stands and, if it moved since ``seen``, the day's pairs: one statement.
     None when the live generation is no longer ``seen``'s (or its tables are gone)."""
+    table = BOARD.name(seen.generation)
+    moved = "s.live_generation = ? AND COALESCE(t.notification_id, 0) <> ?"
+    # On PostgreSQL the day is read in a subquery it keeps apart (OFFSET 0), where ``moved`` is
+    # checked once, before the day's index is: a board that has not moved costs no scan.
+    join = (
+        f" LEFT JOIN LATERAL (SELECT id, version FROM {table}"
+        f" WHERE {moved} AND location_id = ? AND day = ? OFFSET 0) b ON TRUE"
+        if store.dialect == "postgres"
+        else f" LEFT JOIN {table} b ON {moved} AND b.location_id = ? AND b.day = ?"
+    )
     try:
         cursor.execute(
-            f"SELECT s.live_generation, t.notification_id, b.id, b.version{LIVE_FROM}"
-            f" LEFT JOIN {BOARD.name(seen.generation)} b ON s.live_generation = ?"
-            " AND COALESCE(t.notification_id, 0) <> ? AND b.location_id = ? AND b.day = ?"
+            f"SELECT s.live_generation, t.notification_id, b.id, b.version{LIVE_FROM}{join}"
             " WHERE s.projection = ?",
             (APPLICATION, seen.generation, seen.position, location, day.isoformat(), "board"),
         )
