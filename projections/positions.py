@@ -15,21 +15,15 @@ APPLICATION = StatusBoard.name
 Live = tuple[int, int]
 
 
-#: Every projection's state (``s``) with its live generation's position (``t``), for the
-#: application named by the one parameter; a statement adds its own joins and ``WHERE``.
-LIVE_FROM = (
-    " FROM projection_state s"
-    " LEFT JOIN projection_tracking t ON t.projection = s.projection"
-    " AND t.generation = s.live_generation AND t.application_name = ?"
-)
-
-
 def live_position(
     cursor: Cursor, projection: str, application_name: str = APPLICATION
 ) -> tuple[int, int | None]:
     """The live generation of a projection and how far it has read (None: not yet started)."""
     cursor.execute(
-        f"SELECT s.live_generation, t.notification_id{LIVE_FROM} WHERE s.projection = ?",
+        "SELECT s.live_generation, t.notification_id FROM projection_state s"
+        " LEFT JOIN projection_tracking t ON t.projection = s.projection"
+        " AND t.generation = s.live_generation AND t.application_name = ?"
+        " WHERE s.projection = ?",
         (application_name, projection),
     )
     row = cursor.fetchone()

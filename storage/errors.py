@@ -19,12 +19,6 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 #: Any error a database driver raises.
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, psycopg.Error)
 
-#: A statement named a table that does not exist (SQLite says so with its operational error).
-MISSING_TABLE_ERRORS: tuple[type[BaseException], ...] = (
-    psycopg.errors.UndefinedTable,
-    sqlite3.OperationalError,
-)
-
 #: Errors a request answers 503 for: the storage could not take it now.
 UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     OperationalError,

@@ -12,8 +12,7 @@ from uuid import UUID
 
 from projections.base import parse_utc_text
 from projections.board.projection import BOARD
-from projections.positions import APPLICATION, LIVE_FROM, Live, live, named
-from storage.errors import MISSING_TABLE_ERRORS
+from projections.positions import Live, live, named
 from storage.sql import Cursor, SqlStore
 
 
@@ -117,26 +116,18 @@ def board_if_changed(
     """The day's cards, unless what ``seen`` describes is still what the board shows; of its
     cards, only those ``unknown`` names are read in full.
 
-    One statement at a time, stopping as soon as the answer is known: where the board stands
-    (unless the caller read it, ``at``) and, when it moved since ``seen``, in the same statement
-    the day's (id, version) pairs, from the tables of ``seen``'s generation (without ``seen``,
-    or once the live generation is another, the position alone and then the pairs); the cards
-    only when the pairs' fingerprint changed too. The position is read with or before the
-    pairs, so the cards are at least that new (a day's (id, version) pairs never come back once
-    changed, so a fingerprint read before the cards never labels older cards).
+    One statement at a time, stopping as soon as the answer is known: the live position
+    alone (unless the caller read it, ``at``) when it has not moved since ``seen``; then the
+    day's (id, version) pairs and their fingerprint; the cards only when that changed too. The
+    position is read first, so the cards are at least that new (a day's (id, version) pairs
+    never come back once changed, so a fingerprint read before the cards never labels older
+    cards).
     """
     with store.reads() as cursor:
-        since = None
-        if seen is not None and at is None:
-            since = _since(store, cursor, seen, location, day)
-        if since is not None:
-            generation, position, found = since
-        else:
-            generation, position = at or live(cursor, "board")
+        generation, position = at or live(cursor, "board")
         if seen is not None and (seen.generation, seen.position) == (generation, position):
             return BoardRead(seen, None, [])
-        if since is None:
-            found = pairs(cursor, generation, location, day)
+        found = pairs(cursor, generation, location, day)
         mark = BoardMark(generation, position, digest(found))
         if seen is not None and (seen.generation, seen.fingerprint) == (
             generation,
@@ -146,40 +137,6 @@ def board_if_changed(
         wanted = unknown(generation, found)
         rows = cards_by_id(store, cursor, generation, location, day, wanted, len(found))
     return BoardRead(mark, found, [card(row) for row in rows])
-
-
-def _since(
-    store: SqlStore, cursor: Cursor, seen: BoardMark, location: str, day: date
-) -> tuple[int, int, Pairs] | None:
-    """Where the board stands and, if it moved since ``seen``, the day's pairs: one statement.
-    None when the live generation is no longer ``seen``'s (or its tables are gone)."""
-    table = BOARD.name(seen.generation)
-    moved = "s.live_generation = ? AND COALESCE(t.notification_id, 0) <> ?"
-    # On PostgreSQL the day is read in a subquery it keeps apart (OFFSET 0), where ``moved`` is
-    # checked once, before the day's index is: a board that has not moved costs no scan.
-    join = (
-        f" LEFT JOIN LATERAL (SELECT id, version FROM {table}"
-        f" WHERE {moved} AND location_id = ? AND day = ? OFFSET 0) b ON TRUE"
-        if store.dialect == "postgres"
-        else f" LEFT JOIN {table} b ON {moved} AND b.location_id = ? AND b.day = ?"
-    )
-    try:
-        cursor.execute(
-            f"SELECT s.live_generation, t.notification_id, b.id, b.version{LIVE_FROM}{join}"
-            " WHERE s.projection = ?",
-            (APPLICATION, seen.generation, seen.position, location, day.isoformat(), "board"),
-        )
-    except MISSING_TABLE_ERRORS:  # a generation retired since, and dropped by a rebuild
-        return None
-    rows = cursor.fetchall()
-    if not rows:
-        msg = "projection board has no tables; run `statusboard db init`"
-        raise LookupError(msg)
-    generation, position = int(rows[0][0]), int(rows[0][1] or 0)
-    if generation != seen.generation:
-        return None
-    found = sorted((str(ident), int(version)) for _, _, ident, version in rows if ident is not None)
-    return generation, position, found
 
 
 def cards(

@@ -44,12 +44,6 @@ class Reads:
     def card_reads(self) -> list[str]:
         return [sql for sql in self.store.statements if "id, version, status" in sql]
 
-    @property
-    def since(self) -> int:
-        """Reads of where a kept board stands and its day's pairs, in one statement."""
-        statement = "SELECT s.live_generation, t.notification_id, b.id"
-        return sum(1 for sql in self.store.statements if statement in sql)
-
 
 @pytest.fixture
 def reads(app: Flask) -> Reads:
@@ -138,23 +132,6 @@ class TestExact:
         assert reads.card_reads[0].count("?") == 3  # the location, the day, the card moved
         assert day_booked[1]["id"] in ids(after, "checked_in")
         assert after.get_data() == uncached(app, after)
-
-    def test_a_read_of_a_kept_board_reads_its_position_and_pairs_in_one_statement(
-        self, app: Flask, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
-    ) -> None:
-        moved = move(client, day_booked[1], "checked_in")
-        assert read_side(app).wait_for("board", int(moved.headers["X-Event-Position"]), 5)
-        reads.store.statements.clear()
-
-        after = board(client)
-        again = board(client)
-
-        # Each: one statement for the position (and the pairs, when it moved); the first, the
-        # card moved.
-        assert (reads.since, reads.fingerprints, reads.cards) == (2, 0, 1)
-        assert len(reads.store.statements) == 3
-        assert day_booked[1]["id"] in ids(after, "checked_in")
-        assert after.get_data() == again.get_data() == uncached(app, again)
 
     def test_a_read_with_no_position_to_wait_for_takes_one_transaction(
         self, client: FlaskClient, day_booked: list[dict[str, Any]], reads: Reads
