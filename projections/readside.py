@@ -20,6 +20,15 @@ from projections.positions import Live, live
 from projections.status import ProjectionStatus, projection_status
 from storage.sql import SqlStore
 
+#: A read waiting for its own write looks where the projection stands this often at first: a
+#: runner folds a save within milliseconds when idle and within its gathering time (10 ms) and a
+#: fold when busy, and a wait that doubled its pause from the start would see that late, by as
+#: much as it had waited (docs/BENCHMARKS.md, "Read-your-writes").
+LOOK_EVERY = 0.001
+#: For how long the looks stay that frequent; then their pause doubles up to ``LONGEST_PAUSE``.
+STEADY_LOOKS_FOR = 0.05
+LONGEST_PAUSE = 0.05
+
 
 class ReadSide:
     def __init__(self, store: SqlStore, database_url: str, timezone: str = "UTC") -> None:
@@ -66,15 +75,18 @@ class ReadSide:
 
     def reached(self, name: str, position: int, timeout: float) -> Live | None:
         """Where the projection stands once it has processed ``position``; None when it has not
-        within ``timeout`` seconds. Each look is one read of ``live``."""
-        deadline = time.monotonic() + timeout
-        pause = 0.002
+        within ``timeout`` seconds. Each look is one read of ``live``: every ``LOOK_EVERY``
+        seconds while the wait is as long as a runner's usual lag, then less and less often."""
+        started = time.monotonic()
+        deadline = started + timeout
+        pause = LOOK_EVERY
         while (found := self.live(name))[1] < position:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            now = time.monotonic()
+            if now >= deadline:
                 return None
-            time.sleep(min(pause, remaining))
-            pause = min(pause * 2, 0.05)
+            if now - started >= STEADY_LOOKS_FOR:
+                pause = min(pause * 2, LONGEST_PAUSE)
+            time.sleep(min(pause, deadline - now))
         return found
 
     def wait_for(self, name: str, position: int, timeout: float) -> bool:
