@@ -59,6 +59,12 @@ def _options(parser: Any) -> None:
     group.add_argument(
         "--sb-refresh-every", type=int, default=REFRESH_EVERY, help="Moves per board read"
     )
+    group.add_argument(
+        "--sb-own-writes",
+        action="store_true",
+        help="A mover reads its board right after its move, at the move's position (min_position),"
+        " as the page does after its own writes",
+    )
 
 
 @events.request.add_listener
@@ -200,6 +206,7 @@ class MoveUser(Desk):
         super().on_start()
         self.cards: list[dict] = []
         self.moves = 0
+        self.where = self.spot()
         pace = _option(self, "sb_pace")
         self.next_at = time.monotonic()
         if pace and _option(self, "sb_arrivals") == "poisson":
@@ -211,8 +218,10 @@ class MoveUser(Desk):
     @task
     def move_a_card(self) -> None:
         every = _option(self, "sb_refresh_every")
-        if not self.cards or self.moves % every == 0:
-            self.cards = self.board(*self.spot())
+        own_writes = _option(self, "sb_own_writes")
+        if not self.cards or (self.moves % every == 0 and not own_writes):
+            self.where = self.spot()
+            self.cards = self.board(*self.where)
             if not self.cards:
                 return
             if not self.moves:
@@ -221,9 +230,12 @@ class MoveUser(Desk):
                 self.moves = random.randrange(every)
         self.moves += 1
         card = random.choice(self.cards)
-        self.move(card)
+        position = self.move(card)
         if card.pop("stale", False):
             self.cards.remove(card)
+        if own_writes and position and self.moves % every == 0:
+            # The page's refresh after its own move: at once, waiting until the move is folded.
+            self.cards = self.board(*self.where, min_position=position) or self.cards
 
 
 class HotMoveUser(Desk):

@@ -61,6 +61,9 @@ class Run:
     refresh_every: int = 0
     #: Paced users' timing, of `benchmarks.load.arrivals.ARRIVALS`.
     arrivals: str = "poisson"
+    #: A mover's board read comes right after its move, at the move's position, as the page's
+    #: refresh after its own write does (read-your-writes: it waits for the runner's fold).
+    own_writes: bool = False
 
     @property
     def closed_loop(self) -> bool:
@@ -148,6 +151,7 @@ def run_one(
         "--sb-think",
         run.think,
         *(["--sb-refresh-every", str(run.refresh_every)] if run.refresh_every else []),
+        *(["--sb-own-writes"] if run.own_writes else []),
         run.user_class,
     ]
     database = urlsplit(stack.database_url).path.lstrip("/") if stack.database_url else None

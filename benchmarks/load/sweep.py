@@ -5,6 +5,7 @@ every 30 moves), p50/p95/p99 at the clients and at the server against the offere
     python -m benchmarks.load.sweep --repeats 2 --ceilings         # and closed-loop ceilings
     python -m benchmarks.load.sweep --rates 200 --loadgens none,nice,taskset,both
     python -m benchmarks.load.sweep --rates 200 --ceilings --control  # and pgbench, paced and not
+    python -m benchmarks.load.sweep --rates 200 --own-writes  # boards read at once after a move
 
 One local stack (as `make loadtest` makes it) serves the whole sweep. Each step is a Locust run
 of paced clients (3.125 moves/s each, so a client that waits on a slow answer has slack to keep
@@ -55,7 +56,7 @@ LAUNCHERS = {
 }
 
 
-def paced(rate: int, arrivals: str = "poisson") -> Run:
+def paced(rate: int, arrivals: str = "poisson", own_writes: bool = False) -> Run:
     return Run(
         f"move@{rate}/s",
         "move",
@@ -65,6 +66,7 @@ def paced(rate: int, arrivals: str = "poisson") -> Run:
         lag_target=True,
         refresh_every=REFRESH_EVERY,
         arrivals=arrivals,
+        own_writes=own_writes,
     )
 
 
@@ -121,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ceilings", action="store_true", help="closed-loop move and board too")
     parser.add_argument(
+        "--own-writes",
+        action="store_true",
+        help="paced movers read their board right after a move, at its position (min_position)",
+    )
+    parser.add_argument(
         "--control",
         action="store_true",
         help="also pgbench paced at the highest rate and saturated, each repeat (control.py)",
@@ -140,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     name = f"sweep{'-' + args.label if args.label else ''}-{started_at:%Y%m%d-%H%M%S}"
     out = RESULTS / name
     results: dict[str, Any] = {"meta": {**machine(), "started_at": str(started_at)}, "steps": []}
-    results["meta"].update(seconds=args.seconds, refresh_every=REFRESH_EVERY, pace=PACE)
+    results["meta"].update(
+        seconds=args.seconds, refresh_every=REFRESH_EVERY, pace=PACE, own_writes=args.own_writes
+    )
     stop_on_sigterm()
     args.locations_ = location_names(seed.locations)
     args.days_ = seeded_days(seed.days, started_at.date())
@@ -151,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         settle(stack)
         for repeat in range(args.repeats):
             for args.loadgen_ in loadgens:
-                runs = [paced(rate, kind) for kind in arrivals for rate in rates]
+                runs = [paced(rate, kind, args.own_writes) for kind in arrivals for rate in rates]
                 runs += ceilings if args.ceilings else []
                 for run in runs:
                     print(
