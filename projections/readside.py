@@ -21,9 +21,10 @@ from projections.status import ProjectionStatus, projection_status
 from storage.sql import SqlStore
 
 #: A read waiting for its own write looks where the projection stands this often at first: a
-#: runner folds a save within milliseconds when idle and within its gathering time (10 ms) and a
-#: fold when busy, and a wait that doubled its pause from the start would see that late, by as
-#: much as it had waited (docs/BENCHMARKS.md, "Read-your-writes").
+#: runner folds a save within milliseconds when idle and within its gathering time
+#: (``projections.runner.GATHER_SECONDS``) and a fold when busy, and a wait that doubled its
+#: pause from the start would see that late, by as much as it had waited (docs/BENCHMARKS.md,
+#: "Read-your-writes").
 LOOK_EVERY = 0.001
 #: For how long the looks stay that frequent; then their pause doubles up to ``LONGEST_PAUSE``.
 STEADY_LOOKS_FOR = 0.05

@@ -4,8 +4,6 @@ waited), then less and less often, and gives up at its deadline."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from projections import readside
@@ -72,7 +70,7 @@ def test_a_longer_wait_looks_less_and_less_often(clock: Clock) -> None:
 def test_a_projection_that_does_not_get_there_is_given_up_at_the_deadline(
     clock: Clock,
 ) -> None:
-    side: Any = Folding(clock, at=5.0)
+    side = Folding(clock, at=5.0)
 
     assert side.reached("board", 10, timeout=0.3) is None
     assert clock.now - 100.0 == pytest.approx(0.3)
