@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -17,8 +18,11 @@ from adapters.tokens import TokenStore
 from application.statusboard import StatusBoard
 from projections.embedded import EmbeddedProjections
 from projections.readside import ReadSide
+from projections.runner import Runner
 from projections.schema import create_tables
+from storage import notify
 from storage.eventstore import StoreOptions, store_env
+from storage.postgres import PostgresStore
 from storage.releases import check_schema, migrate
 
 EXTENSION = "statusboard"
@@ -74,7 +78,22 @@ def build(settings: Settings) -> Components:
     if settings.embedded_projections:
         projections = EmbeddedProjections(board, read_side, settings.database_url)
         projections.start()
+    runner = projections.runner if projections is not None else None
+    read_side.hurry = runner_hurry(board, read_side, runner)
     return Components(board, read_side, tokens if settings.auth else None, projections)
+
+
+def runner_hurry(
+    board: StatusBoard, read_side: ReadSide, runner: Runner | None
+) -> Callable[[], None]:
+    """How a read waiting for its write reaches the runners: on PostgreSQL a NOTIFY, which every
+    runner's listener hears (this process's too, whichever leads); on SQLite a call to this
+    process's own runner."""
+    if isinstance(read_side.store, PostgresStore):
+        return partial(notify.hurry, read_side.store, board.recorder.channel_name)  # type: ignore[attr-defined]
+    if runner is not None:
+        return runner.hurry
+    return read_side.hurry
 
 
 class Runtime:

@@ -4,6 +4,7 @@ read model's queries over that store. The queries themselves live with their rea
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,10 @@ STEADY_LOOKS_FOR = 0.05
 LONGEST_PAUSE = 0.05
 
 
+def _nobody_to_hurry() -> None:
+    """Without a runner to reach (one that only polls), a read waits for the next poll."""
+
+
 class ReadSide:
     def __init__(self, store: SqlStore, database_url: str, timezone: str = "UTC") -> None:
         self.store = store
@@ -38,6 +43,9 @@ class ReadSide:
         self.timezone = timezone
         #: The (projection, generation) pairs whose tables were found to fit this code.
         self.fitting: set[tuple[str, int]] = set()
+        #: Asks the runner to fold what has been appended now, rather than after its gathering
+        #: (``projections.runner.Runner.hurry``): called once by a read waiting for its write.
+        self.hurry: Callable[[], None] = _nobody_to_hurry
 
     @classmethod
     def open(
@@ -76,12 +84,17 @@ class ReadSide:
 
     def reached(self, name: str, position: int, timeout: float) -> Live | None:
         """Where the projection stands once it has processed ``position``; None when it has not
-        within ``timeout`` seconds. Each look is one read of ``live``: every ``LOOK_EVERY``
-        seconds while the wait is as long as a runner's usual lag, then less and less often."""
+        within ``timeout`` seconds. A position not processed at the first look hurries the
+        runner. Each look is one read of ``live``: every ``LOOK_EVERY`` seconds while the wait
+        is as long as a runner's usual lag, then less and less often."""
         started = time.monotonic()
         deadline = started + timeout
         pause = LOOK_EVERY
+        hurried = False
         while (found := self.live(name))[1] < position:
+            if not hurried:
+                self.hurry()
+                hurried = True
             now = time.monotonic()
             if now >= deadline:
                 return None

@@ -32,7 +32,8 @@ logger = logging.getLogger("statusboard.projections")
 #: read model's loading and writing) is shared by the events instead of paid for every save.
 #: A catch-up that took longer is followed at once: what arrived while it ran has waited long
 #: enough. Longer gathers trade lag for runner CPU (docs/BENCHMARKS.md, "The runner at moderate
-#: load").
+#: load"). A reader waiting for its own write does not wait for the gathering: it hurries the
+#: runner (``Runner.hurry``), which folds what has arrived at once.
 GATHER_SECONDS = 0.01
 
 
@@ -61,6 +62,8 @@ class ProjectionWorker(threading.Thread):
         self.leadership = leadership
         self.stopping = stopping
         self.wake = threading.Event()
+        #: Set when a reader waits for a fold: the pause that gathers saves ends at once.
+        self.hurried = threading.Event()
         self.poll_interval = poll_interval
         self.gather = gather
         self.failure: ProjectionFailedError | None = None
@@ -107,8 +110,9 @@ class ProjectionWorker(threading.Thread):
                 continue
             pause = busy_until - time.monotonic()
             if pause > 0:
-                self.stopping.wait(pause)
+                self.hurried.wait(pause)
             self.wake.clear()
+            self.hurried.clear()
             started = time.monotonic()
             try:
                 if self.follower.catch_up():
@@ -204,7 +208,13 @@ class Runner:
             for projection in projections
         ]
         self.listener = (
-            NotifyListener(store, app.recorder.channel_name, self.wake, self.stopping)  # type: ignore[attr-defined]
+            NotifyListener(
+                store,
+                app.recorder.channel_name,  # type: ignore[attr-defined]
+                self.wake,
+                self.stopping,
+                hurry=self.hurry,
+            )
             if isinstance(store, PostgresStore)
             else None
         )
@@ -219,6 +229,13 @@ class Runner:
             if worker.member is None or self.stopping.is_set():
                 worker.wake.set()
 
+    def hurry(self) -> None:
+        """A reader waits for a fold: the pauses that gather saves end now, so what has been
+        appended is folded at once rather than with the saves still to come."""
+        self.shared.hurried.set()
+        for worker in self.workers:
+            worker.hurried.set()
+
     def start(self) -> None:
         self.shared.start()
         for worker in self.workers:
@@ -230,6 +247,7 @@ class Runner:
         """Stops every thread within ``timeout`` in all; returns the names of any still running."""
         self.stopping.set()
         self.wake()
+        self.hurry()
         if self.listener is not None:
             self.listener.interrupt()
         with contextlib.suppress(ValueError):

@@ -64,6 +64,8 @@ class SharedLog(threading.Thread):
         self.app, self.store, self.stopping = app, store, stopping
         self.poll_interval, self.gather, self.batch_size = poll_interval, gather, batch_size
         self.wake = threading.Event()
+        #: Set when a reader waits for a fold: the pause that gathers saves ends at once.
+        self.hurried = threading.Event()
         self._members: dict[str, Member] = {}
         self._lock = threading.Lock()
 
@@ -86,8 +88,9 @@ class SharedLog(threading.Thread):
         while not self.stopping.is_set():
             pause = busy_until - time.monotonic()
             if pause > 0:
-                self.stopping.wait(pause)
+                self.hurried.wait(pause)
             self.wake.clear()
+            self.hurried.clear()
             started = time.monotonic()
             if self.catch_up():
                 busy_until = started + self.gather

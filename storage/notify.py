@@ -20,9 +20,21 @@ logger = logging.getLogger("statusboard.projections")
 #: interruption ever be missed; ``interrupt`` ends the wait at once.
 RECHECK_SECONDS = 1.0
 
+#: The payload of a reader's NOTIFY on the events' channel when it waits for a fold of its own
+#: write (``hurry``); a save's NOTIFY has none. A runner that does not know it takes it for a
+#: save, and only looks at the log once more.
+HURRY = "hurry"
+
+
+def hurry(store: PostgresStore, channel: str) -> None:
+    """Asks every runner listening on ``channel`` to fold what has been appended at once,
+    rather than after gathering more saves."""
+    store.fetchone("SELECT pg_notify(?, ?)", (channel, HURRY))
+
 
 class NotifyListener(threading.Thread):
-    """Calls ``wake`` on PostgreSQL NOTIFY; reconnects when its connection dies.
+    """Calls ``wake`` on a save's PostgreSQL NOTIFY and ``hurry`` on a reader's (``HURRY``);
+    reconnects when its connection dies.
 
     It waits on its connection's socket and on a socket pair of its own, so ``interrupt`` (after
     ``stopping`` is set) ends the wait at once rather than at the next timeout.
@@ -34,9 +46,12 @@ class NotifyListener(threading.Thread):
         channel: str,
         wake: Callable[[], None],
         stopping: threading.Event,
+        *,
+        hurry: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(name="projection-listener", daemon=True)
         self.store, self.channel, self.wake, self.stopping = store, channel, wake, stopping
+        self.hurry = hurry
         self.connection: psycopg.Connection[Any] | None = None
         # Sockets rather than a pipe's bare descriptors: writing to one closed with the thread
         # fails, where a descriptor number may already belong to another file.
@@ -70,6 +85,10 @@ class NotifyListener(threading.Thread):
             while not self.stopping.is_set():
                 if not selector.select(RECHECK_SECONDS):
                     continue
-                # Whatever has arrived, at once; a connection that died raises here.
-                if list(connection.notifies(timeout=0.0)):
+                # Whatever has arrived, at once; a connection that died raises here. A hurry
+                # comes after the save it waits for, so the wake is given first.
+                payloads = {n.payload for n in connection.notifies(timeout=0.0)}
+                if payloads - {HURRY}:
                     self.wake()
+                if HURRY in payloads:
+                    self.hurry()

@@ -31,7 +31,10 @@ class Folding(ReadSide):
 
     def __init__(self, clock: Clock, at: float) -> None:
         self.clock, self.reached_at = clock, clock.now + at
-        self.looks = 0
+        self.looks = self.hurries = 0
+
+    def hurry(self) -> None:
+        self.hurries += 1
 
     def live(self, name: str) -> Live:
         self.looks += 1
@@ -82,3 +85,11 @@ def test_a_position_already_reached_is_read_once_without_waiting(clock: Clock) -
 
     assert side.reached("board", 10, timeout=2.0) == (1, 10)
     assert side.looks == 1 and clock.pauses == []
+    assert side.hurries == 0
+
+
+def test_a_wait_hurries_the_runner_once(clock: Clock) -> None:
+    side = Folding(clock, at=0.5)
+
+    assert side.reached("board", 10, timeout=2.0) == (1, 10)
+    assert side.looks > 2 and side.hurries == 1

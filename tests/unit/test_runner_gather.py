@@ -1,5 +1,6 @@
 """A busy projection is caught up at most once per gathering time, counted from the start of
-the catch-up before: a slow catch-up is followed at once, a quick one after the rest of it."""
+the catch-up before: a slow catch-up is followed at once, a quick one after the rest of it, and
+one hurried by a reader waiting for it at once."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ class BusyFollower:
     """Every catch-up finds something, takes ``duration`` seconds, and a save arrives while it
     runs; the worker stops after ``rounds`` of them."""
 
-    def __init__(self, duration: float, rounds: int) -> None:
+    def __init__(self, duration: float, rounds: int, hurry: bool = False) -> None:
         self.projection = SimpleNamespace(name="board")
-        self.duration, self.rounds = duration, rounds
+        self.duration, self.rounds, self.hurry = duration, rounds, hurry
         self.spans: list[tuple[float, float]] = []
         self.worker: ProjectionWorker | None = None
 
@@ -37,6 +38,8 @@ class BusyFollower:
         time.sleep(self.duration)
         assert self.worker is not None
         self.worker.wake.set()
+        if self.hurry:
+            self.worker.hurried.set()
         self.spans.append((started, time.monotonic()))
         if len(self.spans) == self.rounds:
             self.worker.stopping.set()
@@ -46,8 +49,10 @@ class BusyFollower:
         pass
 
 
-def follow(duration: float, gather: float, rounds: int = 4) -> list[tuple[float, float]]:
-    follower = BusyFollower(duration, rounds)
+def follow(
+    duration: float, gather: float, rounds: int = 4, hurry: bool = False
+) -> list[tuple[float, float]]:
+    follower = BusyFollower(duration, rounds, hurry)
     worker = ProjectionWorker(
         follower,  # type: ignore[arg-type]
         Leading(),
@@ -74,3 +79,8 @@ def test_a_catch_up_slower_than_the_gathering_time_is_followed_at_once() -> None
 def test_quick_catch_ups_start_a_gathering_time_apart() -> None:
     spans = follow(duration=0.0, gather=0.05)
     assert min(gaps(spans, lambda after, before: after[0] - before[0])) >= 0.049
+
+
+def test_a_hurry_ends_the_gathering_time() -> None:
+    spans = follow(duration=0.0, gather=60.0, rounds=3, hurry=True)
+    assert len(spans) == 3

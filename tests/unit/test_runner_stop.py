@@ -1,7 +1,8 @@
 """A stop that comes while a runner's thread pauses to gather more events ends that thread.
 
-The pause waits on the stop event, and the wake the stop also sets is cleared right after it;
-the thread must then see the stop before it waits for the next wake (as long as the poll).
+The pause ends on a hurry, which a stop also gives, and the wake the stop sets too is cleared
+right after it; the thread must then see the stop before it waits for the next wake (as long as
+the poll).
 """
 
 from __future__ import annotations
@@ -22,16 +23,24 @@ NEVER = 60.0
 
 
 class Stopping(threading.Event):
-    """The stop event, telling the test when a thread has read and when it pauses on it."""
+    """The stop event, telling the test when a thread has read."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.read, self.paused = threading.Event(), threading.Event()
+        self.read = threading.Event()
 
     def reads(self) -> int:
         """A read that moved something (none once stopping)."""
         self.read.set()
         return 0 if self.is_set() else 1
+
+
+class Hurried(threading.Event):
+    """A thread's hurry, telling the test when the thread pauses on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused = threading.Event()
 
     def wait(self, timeout: float | None = None) -> bool:
         self.paused.set()
@@ -47,12 +56,14 @@ class Reading(SharedLog):
 
 
 def stop_while_paused(thread: Any, stopping: Stopping) -> None:
+    thread.hurried = hurried = Hurried()
     thread.start()
     assert stopping.read.wait(5.0)  # read once: a wake set now ends the wait that follows
     thread.wake.set()  # read again: the last read moved something, so gather first
-    assert stopping.paused.wait(5.0)
-    stopping.set()  # as Runner.stop does: the stop, then the wake
+    assert hurried.paused.wait(5.0)
+    stopping.set()  # as Runner.stop does: the stop, the wake, then the hurry
     thread.wake.set()
+    hurried.set()
     thread.join(5.0)
     assert not thread.is_alive()
 
