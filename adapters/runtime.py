@@ -85,7 +85,7 @@ def build(settings: Settings) -> Components:
 
 def runner_hurry(
     board: StatusBoard, read_side: ReadSide, runner: Runner | None
-) -> Callable[[], None]:
+) -> Callable[[int], None]:
     """How a read waiting for its write reaches the runners: on PostgreSQL a NOTIFY, which every
     runner's listener hears (this process's too, whichever leads); on SQLite a call to this
     process's own runner."""

@@ -32,7 +32,7 @@ STEADY_LOOKS_FOR = 0.05
 LONGEST_PAUSE = 0.05
 
 
-def _nobody_to_hurry() -> None:
+def _nobody_to_hurry(_position: int) -> None:
     """Without a runner to reach (one that only polls), a read waits for the next poll."""
 
 
@@ -45,7 +45,7 @@ class ReadSide:
         self.fitting: set[tuple[str, int]] = set()
         #: Asks the runner to fold what has been appended now, rather than after its gathering
         #: (``projections.runner.Runner.hurry``): called once by a read waiting for its write.
-        self.hurry: Callable[[], None] = _nobody_to_hurry
+        self.hurry: Callable[[int], None] = _nobody_to_hurry
 
     @classmethod
     def open(
@@ -93,7 +93,7 @@ class ReadSide:
         hurried = False
         while (found := self.live(name))[1] < position:
             if not hurried:
-                self.hurry()
+                self.hurry(position)
                 hurried = True
             now = time.monotonic()
             if now >= deadline:

@@ -229,10 +229,11 @@ class Runner:
             if worker.member is None or self.stopping.is_set():
                 worker.wake.set()
 
-    def hurry(self) -> None:
-        """A reader waits for a fold: the pauses that gather saves end now, so what has been
-        appended is folded at once rather than with the saves still to come."""
-        self.shared.hurried.set()
+    def hurry(self, position: int | None = None) -> None:
+        """A reader waits for the fold of ``position`` (or of whatever has been appended, with
+        None): the pauses that gather saves end now, so it is folded at once rather than with
+        the saves still to come."""
+        self.shared.hurry(position)
         for worker in self.workers:
             worker.hurried.set()
 

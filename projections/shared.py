@@ -18,6 +18,7 @@ exactly-once rests on each member's position check, as it does for a worker on i
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -66,6 +67,12 @@ class SharedLog(threading.Thread):
         self.wake = threading.Event()
         #: Set when a reader waits for a fold: the pause that gathers saves ends at once.
         self.hurried = threading.Event()
+        #: The log position the latest round has read to: a fold a reader waits for up to
+        #: there is under way or done, and needs no hurry.
+        self.read_to = 0
+        #: The furthest position a hurry since the last round's read has waited for.
+        self._wanted = 0
+        self._hurry_lock = threading.Lock()
         self._members: dict[str, Member] = {}
         self._lock = threading.Lock()
 
@@ -78,6 +85,24 @@ class SharedLog(threading.Thread):
         with self._lock:
             if self._members.get(member.projection.name) is member:
                 del self._members[member.projection.name]
+
+    def hurry(self, position: int | None = None) -> None:
+        """A reader waits for ``position`` (or for whatever has been appended, with None): the
+        pause ends now, unless a round has read that far."""
+        wanted = sys.maxsize if position is None else position
+        with self._hurry_lock:
+            if wanted > self.read_to:
+                self._wanted = max(self._wanted, wanted)
+                self.hurried.set()
+
+    def _read(self, end: int) -> None:
+        """A round has read the log up to ``end``: a hurry for no further than that is met by
+        this round, and would only cut the next pause short."""
+        with self._hurry_lock:
+            self.read_to = end
+            if self._wanted <= end:
+                self._wanted = 0
+                self.hurried.clear()
 
     def holds(self, member: Member) -> bool:
         with self._lock:
@@ -128,6 +153,7 @@ class SharedLog(threading.Thread):
         full = len(notifications) == self.batch_size
         if full:
             end = notifications[-1].id
+        self._read(end)
         folds = self._folds(members, notifications, end)
         with self.store.transaction() as cursor:
             claims = [(member.view, member.position) for member, _ in folds]

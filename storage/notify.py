@@ -20,16 +20,29 @@ logger = logging.getLogger("statusboard.projections")
 #: interruption ever be missed; ``interrupt`` ends the wait at once.
 RECHECK_SECONDS = 1.0
 
-#: The payload of a reader's NOTIFY on the events' channel when it waits for a fold of its own
-#: write (``hurry``); a save's NOTIFY has none. A runner that does not know it takes it for a
-#: save, and only looks at the log once more.
+#: The payload of a reader's NOTIFY on the events' channel when it waits for the fold of its
+#: own write (``hurry``), followed by a space and the write's position; a save's NOTIFY has
+#: none. A runner that does not know it takes it for a save, and only looks at the log again.
 HURRY = "hurry"
 
 
-def hurry(store: PostgresStore, channel: str) -> None:
-    """Asks every runner listening on ``channel`` to fold what has been appended at once,
-    rather than after gathering more saves."""
-    store.fetchone("SELECT pg_notify(?, ?)", (channel, HURRY))
+def hurry(store: PostgresStore, channel: str, position: int) -> None:
+    """Asks every runner listening on ``channel`` to fold up to ``position`` at once, rather
+    than after gathering more saves."""
+    store.fetchone("SELECT pg_notify(?, ?)", (channel, f"{HURRY} {position}"))
+
+
+def hurried_to(payloads: set[str]) -> int | None:
+    """The furthest position the hurries among ``payloads`` wait for; None when one of them
+    names none. Only called when there is a hurry among them."""
+    positions = [payload.partition(" ")[2] for payload in payloads if _is_hurry(payload)]
+    if not all(position.isdigit() for position in positions):
+        return None
+    return max(int(position) for position in positions)
+
+
+def _is_hurry(payload: str) -> bool:
+    return payload == HURRY or payload.startswith(HURRY + " ")
 
 
 class NotifyListener(threading.Thread):
@@ -47,7 +60,7 @@ class NotifyListener(threading.Thread):
         wake: Callable[[], None],
         stopping: threading.Event,
         *,
-        hurry: Callable[[], None] = lambda: None,
+        hurry: Callable[[int | None], None] = lambda _position: None,
     ) -> None:
         super().__init__(name="projection-listener", daemon=True)
         self.store, self.channel, self.wake, self.stopping = store, channel, wake, stopping
@@ -88,7 +101,8 @@ class NotifyListener(threading.Thread):
                 # Whatever has arrived, at once; a connection that died raises here. A hurry
                 # comes after the save it waits for, so the wake is given first.
                 payloads = {n.payload for n in connection.notifies(timeout=0.0)}
-                if payloads - {HURRY}:
+                hurries = {payload for payload in payloads if _is_hurry(payload)}
+                if payloads - hurries:
                     self.wake()
-                if HURRY in payloads:
-                    self.hurry()
+                if hurries:
+                    self.hurry(hurried_to(hurries))

@@ -28,7 +28,7 @@ def runner(model: ReadModel) -> Iterator[Runner]:
     runner.stop()
 
 
-def nobody_to_hurry() -> None:
+def nobody_to_hurry(_position: int) -> None:
     pass
 
 
