@@ -104,7 +104,8 @@ class Stuck(threading.Thread):
 
     def __init__(self) -> None:
         super().__init__(name="projection-stuck", daemon=True)
-        self.wake, self.hurried, self.unblock = threading.Event(), threading.Event(), threading.Event()
+        self.wake, self.hurried = threading.Event(), threading.Event()
+        self.unblock = threading.Event()
         self.member = None  # following on its own, not through the shared log
 
     def run(self) -> None:
