@@ -8,6 +8,7 @@ Scenarios (user classes; each is also a tag of the same name):
 - ``move`` (MoveUser): cards spread over the seeded days, each moved along an allowed transition
   with the version its client last saw (from the board, then from each answer).
 - ``hot-move`` (HotMoveUser): every client moves the same few cards, so they collide.
+- ``healthz`` (HealthUser): the web tier alone, a control for what a request costs it.
 - ``mixed`` (FrontDeskUser): a front desk's day — board, moves followed by a read-your-writes
   board refresh, the drawer, the dashboard, the catalog — with think time.
 
@@ -188,8 +189,10 @@ class ServicesUser(Desk):
         self.client.get(SERVICES + query, name="services")
 
 
-class MoveUser(Desk):
-    """Moves cards spread over the seeded days; paced when ``--sb-pace`` is given."""
+class Paced(Desk):
+    """A client that sends at ``--sb-pace`` requests/s when it is given, else back to back."""
+
+    abstract = True
 
     def wait_time(self) -> float:
         pace = _option(self, "sb_pace")
@@ -204,15 +207,32 @@ class MoveUser(Desk):
 
     def on_start(self) -> None:
         super().on_start()
-        self.cards: list[dict] = []
-        self.moves = 0
-        self.where = self.spot()
         pace = _option(self, "sb_pace")
         self.next_at = time.monotonic()
         if pace and _option(self, "sb_arrivals") == "poisson":
             # Users are started together; each begins at its own first arrival.
             self.next_at += random.expovariate(pace)
             time.sleep(max(0.0, self.next_at - time.monotonic()))
+
+
+class HealthUser(Paced):
+    """Asks ``/healthz``, which touches nothing but the HTTP server and Flask: what a request
+    costs the web tier by itself, paced or back to back (the sweep's control for the web tier)."""
+
+    @tag("healthz")
+    @task
+    def ask_health(self) -> None:
+        self.client.get("/healthz", name="healthz")
+
+
+class MoveUser(Paced):
+    """Moves cards spread over the seeded days; paced when ``--sb-pace`` is given."""
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.cards: list[dict] = []
+        self.moves = 0
+        self.where = self.spot()
 
     @tag("move")
     @task

@@ -4,7 +4,7 @@ every 30 moves), p50/p95/p99 at the clients and at the server against the offere
     python -m benchmarks.load.sweep                                # one sweep, 25 s a step
     python -m benchmarks.load.sweep --repeats 2 --ceilings         # and closed-loop ceilings
     python -m benchmarks.load.sweep --rates 200 --loadgens none,nice,taskset,both
-    python -m benchmarks.load.sweep --rates 200 --ceilings --control  # and pgbench, paced and not
+    python -m benchmarks.load.sweep --rates 200 --ceilings --control  # and controls, paced and not
     python -m benchmarks.load.sweep --rates 200 --own-writes  # boards read at once after a move
 
 One local stack (as `make loadtest` makes it) serves the whole sweep. Each step is a Locust run
@@ -70,6 +70,38 @@ def paced(rate: int, arrivals: str = "poisson", own_writes: bool = False) -> Run
     )
 
 
+def web_control(stack: Stack, rate: int, args: Any, out: Path) -> dict[str, Any]:
+    """``/healthz`` paced at ``rate`` and then back to back: what a request costs the web tier
+    by itself either way (the HTTP server's hand-offs and Flask, no handler work, no database),
+    the web tier's counterpart of pgbench's control."""
+    users = max(16, round(rate / PACE))
+    paced_run = Run(f"healthz@{rate}/s", "healthz", "HealthUser", users, pace=PACE)
+    steps = [
+        measured(stack, run, args.seconds, args, out)
+        for run in (paced_run, Run("healthz", "healthz", "HealthUser", 16))
+    ]
+    paced_step, closed_step = (
+        {
+            "rate": step["achieved"].get("healthz", 0.0),
+            "cpu_ms": step["cpu_ms_per_move"].get("web", 0.0),
+            "wakes": step["wakes_per_move"].get("web", 0.0),
+        }
+        for step in steps
+    )
+    ratio = paced_step["cpu_ms"] / closed_step["cpu_ms"] if closed_step["cpu_ms"] else None
+    return {"paced": paced_step, "closed": closed_step, "ratio": ratio}
+
+
+def describe_web(control: dict[str, Any]) -> str:
+    paced_step, closed_step = control["paced"], control["closed"]
+    return (
+        f"web tier, /healthz at {paced_step['rate']:.0f}/s against back to back"
+        f" ({closed_step['rate']:.0f}/s): web CPU a request {paced_step['cpu_ms']:.3f} against"
+        f" {closed_step['cpu_ms']:.3f} ms, ratio {control['ratio'] or 0:.2f};"
+        f" wakes a request {paced_step['wakes']:.1f} against {closed_step['wakes']:.1f}"
+    )
+
+
 def measured(stack: Stack, run: Run, seconds: float, args: Any, out: Path) -> dict[str, Any]:
     """One Locust run, with the server's histograms scraped after its warm-up and at its end."""
     warm: list[Scrape] = []
@@ -82,7 +114,8 @@ def measured(stack: Stack, run: Run, seconds: float, args: Any, out: Path) -> di
     timer.join()
     observed = difference(warm[0] if warm else first, scrape(stack.url))
     settle(stack)
-    moves = summary["requests_total"].get("move") or summary["requests_total"].get("board") or 1
+    done = summary["requests_total"]
+    moves = done.get("move") or done.get("board") or done.get("healthz") or 1
     return {
         "name": run.name,
         "loadgen": args.loadgen_,
@@ -130,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--control",
         action="store_true",
-        help="also pgbench paced at the highest rate and saturated, each repeat (control.py)",
+        help="also pgbench (control.py) and /healthz (the web tier alone) paced at the highest"
+        " rate and back to back, each repeat",
     )
     parser.add_argument("--serve", default="", help="options of `statusboard serve`, quoted")
     parser.add_argument("--label", default="", help="a word for the file names")
@@ -173,11 +207,16 @@ def main(argv: list[str] | None = None) -> int:
             if args.control:
                 print(f"repeat {repeat + 1}: pgbench control", flush=True)
                 results.setdefault("controls", []).append(pgbench_control(max(rates)))
+                print(f"repeat {repeat + 1}: /healthz control", flush=True)
+                web = web_control(stack, max(rates), args, out)
+                results.setdefault("web_controls", []).append(web)
     results.update(summarised(results["steps"]))
     out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))
     print_steps(results)
     for control in results.get("controls", []):
         print(describe(control))
+    for web in results.get("web_controls", []):
+        print(describe_web(web))
     for path in [out.with_suffix(".png"), *([args.plot] if args.plot else [])]:
         plot_sweep(results, path, f"{loadgens[0]}/{arrivals[0]}")
     print(f"\nresults: {out.with_suffix('.json')}")
