@@ -94,11 +94,17 @@ def web_control(stack: Stack, rate: int, args: Any, out: Path) -> dict[str, Any]
 
 def describe_web(control: dict[str, Any]) -> str:
     paced_step, closed_step = control["paced"], control["closed"]
-    return (
-        f"web tier, /healthz at {paced_step['rate']:.0f}/s against back to back"
-        f" ({closed_step['rate']:.0f}/s): web CPU a request {paced_step['cpu_ms']:.3f} against"
-        f" {closed_step['cpu_ms']:.3f} ms, ratio {control['ratio'] or 0:.2f};"
-        f" wakes a request {paced_step['wakes']:.1f} against {closed_step['wakes']:.1f}"
+    figures = (("web CPU a request, ms", "cpu_ms", ".3f"), ("wakes a request", "wakes", ".1f"))
+    return "; ".join(
+        [
+            f"web tier, /healthz at {paced_step['rate']:.0f}/s against back to back"
+            f" ({closed_step['rate']:.0f}/s)",
+            *(
+                f"{label} {paced_step[key]:{spec}} against {closed_step[key]:{spec}}"
+                for label, key, spec in figures
+            ),
+            f"ratio of the CPU {control['ratio'] or 0:.2f}",
+        ]
     )
 
 
