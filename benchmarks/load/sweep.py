@@ -56,12 +56,17 @@ LAUNCHERS = {
 }
 
 
+def paced_users(rate: int) -> int:
+    """Clients at ``PACE`` each that together offer ``rate`` requests/s (at least 16)."""
+    return max(16, round(rate / PACE))
+
+
 def paced(rate: int, arrivals: str = "poisson", own_writes: bool = False) -> Run:
     return Run(
         f"move@{rate}/s",
         "move",
         "MoveUser",
-        max(16, round(rate / PACE)),
+        paced_users(rate),
         pace=PACE,
         lag_target=True,
         refresh_every=REFRESH_EVERY,
@@ -74,8 +79,7 @@ def web_control(stack: Stack, rate: int, args: Any, out: Path) -> dict[str, Any]
     """``/healthz`` paced at ``rate`` and then back to back: what a request costs the web tier
     by itself either way (the HTTP server's hand-offs and Flask, no handler work, no database),
     the web tier's counterpart of pgbench's control."""
-    users = max(16, round(rate / PACE))
-    paced_run = Run(f"healthz@{rate}/s", "healthz", "HealthUser", users, pace=PACE)
+    paced_run = Run(f"healthz@{rate}/s", "healthz", "HealthUser", paced_users(rate), pace=PACE)
     steps = [
         measured(stack, run, args.seconds, args, out)
         for run in (paced_run, Run("healthz", "healthz", "HealthUser", 16))
